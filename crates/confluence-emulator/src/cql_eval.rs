@@ -1,0 +1,1 @@
+//! Evaluates parsed CQL against the store, with the caller's permissions.
