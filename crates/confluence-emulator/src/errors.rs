@@ -115,3 +115,15 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+/// Parses a JSON request body, answering 400 in Confluence's shape with serde's reason.
+pub fn parse_json<T: serde::de::DeserializeOwned>(flavor: Flavor, body: &[u8]) -> ApiResult<T> {
+    if body.is_empty() {
+        return Err(ApiError::bad_request(
+            flavor,
+            "A JSON request body is required",
+        ));
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(flavor, format!("Invalid JSON body: {e}")))
+}

@@ -1,8 +1,18 @@
-//! REST API v1 (`/wiki/rest/api/...`): CQL search and the content endpoints older clients use.
+//! REST API v1 (`/wiki/rest/api/...`): CQL search and the content endpoints older clients
+//! (such as `mcp-atlassian`) use. One file per resource family.
 
 use crate::state::AppState;
 use axum::Router;
 
+pub mod content;
+pub mod search;
+pub mod space;
+pub mod user;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(search::routes())
+        .merge(content::routes())
+        .merge(space::routes())
+        .merge(user::routes())
 }
