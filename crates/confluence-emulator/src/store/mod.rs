@@ -1,7 +1,10 @@
 //! In-memory state of one emulated Confluence site, with the permission rules every endpoint
 //! and search share, so that no endpoint can forget them.
 
+mod content_edit;
 pub mod model;
+
+pub use content_edit::Edit;
 
 use chrono::{DateTime, Utc};
 use model::*;

@@ -5,6 +5,12 @@ use crate::state::AppState;
 use axum::Router;
 
 pub mod content;
+pub mod content_comments;
+pub mod content_json;
+pub mod content_meta;
+pub mod content_tree;
+pub mod convert;
+pub mod json;
 pub mod search;
 pub mod space;
 pub mod user;
@@ -13,6 +19,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(search::routes())
         .merge(content::routes())
+        .merge(content_tree::routes())
+        .merge(content_meta::routes())
         .merge(space::routes())
         .merge(user::routes())
 }

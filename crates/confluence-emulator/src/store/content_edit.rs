@@ -1,0 +1,189 @@
+//! Edits the v1 content API makes: new versions, moves, trash and purge, and comment records.
+//! Kept apart from the core store so the permission rules there stay small.
+
+use super::Store;
+use super::model::*;
+use chrono::{DateTime, Utc};
+
+/// One edit to save as a new version.
+#[derive(Clone, Debug)]
+pub struct Edit {
+    pub title: String,
+    pub body: String,
+    pub message: String,
+    pub minor_edit: bool,
+    pub author_id: String,
+    pub at: DateTime<Utc>,
+}
+
+impl Edit {
+    fn into_version(self, number: u32) -> Version {
+        Version {
+            number,
+            title: self.title,
+            body: self.body,
+            message: self.message,
+            minor_edit: self.minor_edit,
+            author_id: self.author_id,
+            created_at: self.at,
+        }
+    }
+}
+
+impl Store {
+    /// Whether another current page of the space already has this title (case-insensitive), as
+    /// Confluence refuses duplicates. Blog posts only clash on the same posting day.
+    pub fn title_taken(
+        &self,
+        space_id: u64,
+        kind: ContentKind,
+        title: &str,
+        posting_day: Option<chrono::NaiveDate>,
+        except: Option<u64>,
+    ) -> bool {
+        self.contents.values().any(|c| {
+            c.space_id == space_id
+                && c.kind == kind
+                && c.status == Status::Current
+                && Some(c.id) != except
+                && c.title().eq_ignore_ascii_case(title.trim())
+                && (kind == ContentKind::Page
+                    || posting_day.is_none_or(|d| c.created_at.date_naive() == d))
+        })
+    }
+
+    /// Appends a version to a page or blog post and returns its number.
+    pub fn push_content_version(&mut self, id: u64, edit: Edit) -> Option<u32> {
+        let content = self.contents.get_mut(&id)?;
+        let number = content.version_number() + 1;
+        content.versions.push(edit.into_version(number));
+        Some(number)
+    }
+
+    /// Appends a version to a comment and returns its number.
+    pub fn push_comment_version(&mut self, id: u64, edit: Edit) -> Option<u32> {
+        let comment = self.comments.get_mut(&id)?;
+        let number = comment.current().number + 1;
+        comment.versions.push(edit.into_version(number));
+        Some(number)
+    }
+
+    /// Makes `new_parent` the page's parent (or the space root), last among its new siblings.
+    pub fn move_content(&mut self, id: u64, new_parent: Option<u64>) {
+        let Some(space_id) = self.contents.get(&id).map(|c| c.space_id) else {
+            return;
+        };
+        let position = self.next_position(space_id, new_parent);
+        if let Some(content) = self.contents.get_mut(&id) {
+            content.parent_id = new_parent;
+            content.position = position;
+        }
+    }
+
+    /// Moves a page or blog post to the trash. Its child pages move up to its parent, as in
+    /// Confluence, so they stay reachable in the tree.
+    pub fn trash_content(&mut self, id: u64) -> bool {
+        let Some(content) = self.contents.get_mut(&id) else {
+            return false;
+        };
+        content.status = Status::Trashed;
+        let parent = content.parent_id;
+        let children: Vec<u64> = self
+            .contents
+            .values()
+            .filter(|c| c.parent_id == Some(id))
+            .map(|c| c.id)
+            .collect();
+        for child in children {
+            self.move_content(child, parent);
+        }
+        true
+    }
+
+    /// Removes a trashed page or blog post for good, with its comments and attachments.
+    pub fn purge_content(&mut self, id: u64) -> bool {
+        if self.contents.remove(&id).is_none() {
+            return false;
+        }
+        self.comments.retain(|_, c| c.container_id != id);
+        self.attachments.retain(|_, a| a.container_id != id);
+        true
+    }
+
+    /// Stores a new footer comment (or reply) titled `Re: <container title>`; returns its id.
+    pub fn create_comment_record(
+        &mut self,
+        container_id: u64,
+        parent_comment_id: Option<u64>,
+        body: String,
+        author_id: String,
+        at: DateTime<Utc>,
+    ) -> u64 {
+        let title = self
+            .contents
+            .get(&container_id)
+            .map(|c| format!("Re: {}", c.title()))
+            .unwrap_or_default();
+        let id = self.allocate_id();
+        self.comments.insert(
+            id,
+            Comment {
+                id,
+                kind: CommentKind::Footer,
+                container_id,
+                parent_comment_id,
+                status: Status::Current,
+                created_at: at,
+                versions: vec![Version {
+                    number: 1,
+                    title,
+                    body,
+                    message: String::new(),
+                    minor_edit: false,
+                    author_id,
+                    created_at: at,
+                }],
+                inline: None,
+            },
+        );
+        id
+    }
+
+    /// The chain of parent comments, root first, direct parent last.
+    pub fn comment_ancestors(&self, id: u64) -> Vec<&Comment> {
+        let mut out = Vec::new();
+        let mut current = self.comments.get(&id).and_then(|c| c.parent_comment_id);
+        while let Some(pid) = current {
+            let Some(parent) = self.comments.get(&pid) else {
+                break;
+            };
+            out.push(parent);
+            if out.len() > 1_000 {
+                break;
+            }
+            current = parent.parent_comment_id;
+        }
+        out.reverse();
+        out
+    }
+
+    /// Deletes a comment and every reply below it; returns how many went.
+    pub fn remove_comment_thread(&mut self, id: u64) -> usize {
+        let mut doomed = vec![id];
+        let mut i = 0;
+        while i < doomed.len() {
+            let parent = doomed[i];
+            doomed.extend(
+                self.comments
+                    .values()
+                    .filter(|c| c.parent_comment_id == Some(parent))
+                    .map(|c| c.id),
+            );
+            i += 1;
+        }
+        doomed
+            .into_iter()
+            .filter(|d| self.comments.remove(d).is_some())
+            .count()
+    }
+}
