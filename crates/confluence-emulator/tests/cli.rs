@@ -1,4 +1,5 @@
 //! The `confluence-emulator` binary as a user runs it: free port, info JSON, banner, bad flags.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -20,7 +21,15 @@ fn starts_on_a_free_port_and_writes_info_json() {
     let info_path = dir.join("info.json");
     let mut child = Child(
         Command::new(env!("CARGO_BIN_EXE_confluence-emulator"))
-            .args(["--listen", "127.0.0.1:0", "--seed", "empty", "--token-ttl", "5", "--info-json"])
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--seed",
+                "empty",
+                "--token-ttl",
+                "5",
+                "--info-json",
+            ])
             .arg(&info_path)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -43,12 +52,21 @@ fn starts_on_a_free_port_and_writes_info_json() {
             _ => break,
         }
     }
-    let info: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&info_path).unwrap()).unwrap();
+    let info: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&info_path).unwrap()).unwrap();
     let site = info["site_url"].as_str().unwrap();
-    assert!(site.starts_with("http://127.0.0.1:") && !site.ends_with(":0"), "{site}");
+    assert!(
+        site.starts_with("http://127.0.0.1:") && !site.ends_with(":0"),
+        "{site}"
+    );
     assert_eq!(info["token_ttl_secs"], 5);
     assert_eq!(info["users"].as_array().unwrap().len(), 6);
-    for needle in ["cloudId", "client_id", "bob@example.com", info["cloud_id"].as_str().unwrap()] {
+    for needle in [
+        "cloudId",
+        "client_id",
+        "bob@example.com",
+        info["cloud_id"].as_str().unwrap(),
+    ] {
         assert!(banner.contains(needle), "banner lacks {needle}:\n{banner}");
     }
     let token = info["users"][1]["api_token"].as_str().unwrap();
@@ -65,9 +83,22 @@ fn bad_flags_fail_with_a_message() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("between 0 and 1"), "{stderr}");
-    let help = Command::new(env!("CARGO_BIN_EXE_confluence-emulator")).arg("--help").output().unwrap();
+    let help = Command::new(env!("CARGO_BIN_EXE_confluence-emulator"))
+        .arg("--help")
+        .output()
+        .unwrap();
     let help = String::from_utf8_lossy(&help.stdout);
-    for flag in ["--listen", "--seed", "--seed-rng", "--pages", "--token-ttl", "--refresh-leeway", "--rate-limit", "--faults", "--info-json"] {
+    for flag in [
+        "--listen",
+        "--seed",
+        "--seed-rng",
+        "--pages",
+        "--token-ttl",
+        "--refresh-leeway",
+        "--rate-limit",
+        "--faults",
+        "--info-json",
+    ] {
         assert!(help.contains(flag), "--help lacks {flag}");
     }
 }
