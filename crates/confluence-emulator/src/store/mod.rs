@@ -1,6 +1,7 @@
 //! In-memory state of one emulated Confluence site, with the permission rules every endpoint
 //! and search share, so that no endpoint can forget them.
 
+pub mod editing;
 pub mod model;
 
 use chrono::{DateTime, Utc};
