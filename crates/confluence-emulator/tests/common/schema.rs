@@ -276,6 +276,11 @@ fn missing_schema(template: &str) -> Value {
 /// The v2 error body: `{"errors":[{"status":int,"code":string,"title":string,"detail":…}]}`,
 /// whose `status` fields repeat the HTTP status.
 fn validate_error(body: &Value, status: u16) -> Result<(), String> {
+    // Atlassian's OAuth gateway answers authentication failures itself, before Confluence, in
+    // its own shape: `{"code":401,"message":"…"}`.
+    if status == 401 && body["code"].as_u64() == Some(401) && body["message"].is_string() {
+        return Ok(());
+    }
     let schema = json!({
         "type": "object",
         "required": ["errors"],
