@@ -401,15 +401,19 @@ fn redirect_with(params: &AuthorizeParams, pairs: &[(&str, &str)]) -> Response {
     Redirect::to(url.as_str()).into_response()
 }
 
-fn check_authorize(state: &AppState, params: &AuthorizeParams) -> Result<(), Response> {
+/// Why an authorize request cannot proceed; shown to the user, never redirected.
+fn check_authorize(
+    state: &AppState,
+    params: &AuthorizeParams,
+) -> Result<(), (StatusCode, &'static str)> {
     if params.client_id != state.oauth.client_id {
-        return Err((StatusCode::BAD_REQUEST, "Unknown client_id").into_response());
+        return Err((StatusCode::BAD_REQUEST, "Unknown client_id"));
     }
     if params.response_type.as_deref().is_some_and(|r| r != "code") {
-        return Err((StatusCode::BAD_REQUEST, "response_type must be 'code'").into_response());
+        return Err((StatusCode::BAD_REQUEST, "response_type must be 'code'"));
     }
     if url::Url::parse(&params.redirect_uri).is_err() {
-        return Err((StatusCode::BAD_REQUEST, "redirect_uri is not a valid URL").into_response());
+        return Err((StatusCode::BAD_REQUEST, "redirect_uri is not a valid URL"));
     }
     Ok(())
 }
@@ -426,8 +430,8 @@ pub async fn authorize_page(
     State(state): State<AppState>,
     Query(params): Query<AuthorizeParams>,
 ) -> Response {
-    if let Err(response) = check_authorize(&state, &params) {
-        return response;
+    if let Err(refusal) = check_authorize(&state, &params) {
+        return refusal.into_response();
     }
     if let Some(email) = &params.auto_consent {
         let account = state
@@ -511,8 +515,8 @@ pub async fn authorize_consent(
     State(state): State<AppState>,
     Form(form): Form<ConsentForm>,
 ) -> Response {
-    if let Err(response) = check_authorize(&state, &form.params) {
-        return response;
+    if let Err(refusal) = check_authorize(&state, &form.params) {
+        return refusal.into_response();
     }
     if form.decision != "accept" {
         return redirect_with(&form.params, &[("error", "access_denied")]);

@@ -1,5 +1,6 @@
 //! Per-user rate limits (429 + Retry-After + X-RateLimit-*), every fault kind, run-time fault
 //! changes, and auth failures: the emulator answers and stays up.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -46,16 +47,28 @@ async fn per_user_rate_limit_answers_429_with_headers() {
         assert!(r.headers.contains_key("x-ratelimit-remaining"));
     }
     let limited = limited.expect("a burst of 10 at 2 rps is limited");
-    let retry_after: u64 = limited.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry_after: u64 = limited.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=2).contains(&retry_after));
     assert_eq!(limited.headers["x-ratelimit-remaining"], "0");
     assert!(limited.headers.contains_key("x-ratelimit-reset"));
     assert_eq!(limited.body["errors"][0]["status"], 429);
     // Limits are per user: another user is not affected.
-    assert_eq!(h.get("carol@example.com", "/wiki/api/v2/spaces").await.status, StatusCode::OK);
+    assert_eq!(
+        h.get("carol@example.com", "/wiki/api/v2/spaces")
+            .await
+            .status,
+        StatusCode::OK
+    );
     // Waiting as told is enough.
     tokio::time::sleep(std::time::Duration::from_secs(retry_after)).await;
-    assert_eq!(h.get("bob@example.com", "/wiki/api/v2/spaces").await.status, StatusCode::OK);
+    assert_eq!(
+        h.get("bob@example.com", "/wiki/api/v2/spaces").await.status,
+        StatusCode::OK
+    );
     assert!(admin_stats(&h).await["rate_limited"].as_u64().unwrap() >= 1);
 }
 
@@ -78,7 +91,10 @@ async fn error_faults_answer_5xx_in_confluence_shape() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faults_change_at_run_time_and_429_storms_carry_retry_after() {
     let h = common::start_with(config()).await;
-    assert_eq!(h.get("bob@example.com", "/wiki/api/v2/spaces").await.status, StatusCode::OK);
+    assert_eq!(
+        h.get("bob@example.com", "/wiki/api/v2/spaces").await.status,
+        StatusCode::OK
+    );
     let put = h
         .http
         .put(format!("{}/__admin/faults", h.site()))
@@ -104,7 +120,10 @@ async fn faults_change_at_run_time_and_429_storms_carry_retry_after() {
         .send()
         .await
         .unwrap();
-    assert_eq!(h.get("bob@example.com", "/wiki/api/v2/spaces").await.status, StatusCode::OK);
+    assert_eq!(
+        h.get("bob@example.com", "/wiki/api/v2/spaces").await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -115,7 +134,10 @@ async fn latency_is_added_and_dropped_connections_are_connection_errors() {
     })
     .await;
     let started = std::time::Instant::now();
-    assert_eq!(h.get("bob@example.com", "/wiki/api/v2/spaces").await.status, StatusCode::OK);
+    assert_eq!(
+        h.get("bob@example.com", "/wiki/api/v2/spaces").await.status,
+        StatusCode::OK
+    );
     assert!(started.elapsed() >= std::time::Duration::from_millis(150));
 
     h.http
@@ -170,7 +192,15 @@ async fn missing_or_wrong_credentials_get_401_and_the_server_stays_up() {
     assert_eq!(v1.status(), StatusCode::UNAUTHORIZED);
     let v1_body: Value = v1.json().await.unwrap();
     assert_eq!(v1_body["statusCode"], 401);
-    let unknown = h.http.get(format!("{}/nowhere", h.site())).send().await.unwrap();
+    let unknown = h
+        .http
+        .get(format!("{}/nowhere", h.site()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
-    assert_eq!(h.get("bob@example.com", "/wiki/api/v2/spaces").await.status, StatusCode::OK);
+    assert_eq!(
+        h.get("bob@example.com", "/wiki/api/v2/spaces").await.status,
+        StatusCode::OK
+    );
 }

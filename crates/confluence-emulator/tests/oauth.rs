@@ -1,5 +1,6 @@
 //! The OAuth 2.0 (3LO) server: code + PKCE, accessible-resources, Bearer calls through the
 //! gateway style, expiry, rotation, reuse detection with family revocation, v1 410s.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -54,7 +55,10 @@ async fn code_flow_with_pkce_gives_tokens_that_reach_the_site() {
     let access = tokens["access_token"].as_str().unwrap();
     assert_eq!(tokens["token_type"], "Bearer");
     assert_eq!(tokens["expires_in"], 3600);
-    assert!(tokens["refresh_token"].as_str().is_some(), "offline_access gives a refresh token");
+    assert!(
+        tokens["refresh_token"].as_str().is_some(),
+        "offline_access gives a refresh token"
+    );
 
     let resources: Value = h
         .http
@@ -69,7 +73,9 @@ async fn code_flow_with_pkce_gives_tokens_that_reach_the_site() {
     assert_eq!(resources[0]["id"], h.emulator.info.cloud_id);
     assert_eq!(resources[0]["url"], h.site());
 
-    let spaces = h.call_oauth(access, Method::GET, "/wiki/api/v2/spaces", None).await;
+    let spaces = h
+        .call_oauth(access, Method::GET, "/wiki/api/v2/spaces", None)
+        .await;
     assert_eq!(spaces.status, StatusCode::OK, "{}", spaces.text);
     let keys: Vec<&str> = spaces.body["results"]
         .as_array()
@@ -111,7 +117,10 @@ async fn wrong_pkce_verifier_reused_code_and_bad_client_are_refused() {
             "code": code, "redirect_uri": redirect_uri, "code_verifier": verifier,
         }))
     };
-    let bad_client = exchange(code.clone(), "abc", "wrong-secret").send().await.unwrap();
+    let bad_client = exchange(code.clone(), "abc", "wrong-secret")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad_client.status(), StatusCode::UNAUTHORIZED);
     let bad = exchange(code.clone(), "not-the-verifier", &info.client_secret)
         .send()
@@ -121,7 +130,10 @@ async fn wrong_pkce_verifier_reused_code_and_bad_client_are_refused() {
     let body: Value = bad.json().await.unwrap();
     assert_eq!(body["error"], "invalid_grant");
     // The code was consumed by the failed attempt: codes are single-use.
-    let again = exchange(code, "abc", &info.client_secret).send().await.unwrap();
+    let again = exchange(code, "abc", &info.client_secret)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(again.status(), StatusCode::FORBIDDEN);
 
     let unknown_client = h
@@ -182,7 +194,10 @@ async fn consent_page_lists_users_and_posting_consent_redirects_with_a_code() {
         .await
         .unwrap();
     let location = resp.headers()["location"].to_str().unwrap();
-    assert!(location.contains("code=") && location.contains("state=s1"), "{location}");
+    assert!(
+        location.contains("code=") && location.contains("state=s1"),
+        "{location}"
+    );
     let denied = h
         .http
         .post(&info.authorize_url)
@@ -194,7 +209,12 @@ async fn consent_page_lists_users_and_posting_consent_redirects_with_a_code() {
         .send()
         .await
         .unwrap();
-    assert!(denied.headers()["location"].to_str().unwrap().contains("error=access_denied"));
+    assert!(
+        denied.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("error=access_denied")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -204,7 +224,9 @@ async fn access_tokens_expire_and_refresh_rotates() {
     let access = tokens["access_token"].as_str().unwrap().to_owned();
     let first_refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
     tokio::time::sleep(std::time::Duration::from_millis(1_200)).await;
-    let expired = h.call_oauth(&access, Method::GET, "/wiki/api/v2/spaces", None).await;
+    let expired = h
+        .call_oauth(&access, Method::GET, "/wiki/api/v2/spaces", None)
+        .await;
     assert_eq!(expired.status, StatusCode::UNAUTHORIZED);
     assert!(expired.text.contains("expired"), "{}", expired.text);
 
@@ -213,7 +235,9 @@ async fn access_tokens_expire_and_refresh_rotates() {
     let second_refresh = rotated["refresh_token"].as_str().unwrap();
     assert_ne!(second_refresh, first_refresh, "refresh tokens rotate");
     let fresh = rotated["access_token"].as_str().unwrap();
-    let ok = h.call_oauth(fresh, Method::GET, "/wiki/api/v2/spaces", None).await;
+    let ok = h
+        .call_oauth(fresh, Method::GET, "/wiki/api/v2/spaces", None)
+        .await;
     assert_eq!(ok.status, StatusCode::OK);
     assert_eq!(stats(&h).await["oauth"]["refreshes"], 1);
 }
@@ -237,7 +261,9 @@ async fn reuse_within_leeway_is_tolerated_but_after_it_revokes_the_family() {
     let (status, _) = refresh(&h, newer).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let access = rotated["access_token"].as_str().unwrap();
-    let denied = h.call_oauth(access, Method::GET, "/wiki/api/v2/spaces", None).await;
+    let denied = h
+        .call_oauth(access, Method::GET, "/wiki/api/v2/spaces", None)
+        .await;
     assert_eq!(denied.status, StatusCode::UNAUTHORIZED);
     let s = stats(&h).await;
     assert_eq!(s["oauth"]["reuse_within_leeway"], 1);
@@ -261,13 +287,18 @@ async fn admin_revocation_and_forced_expiry() {
         .unwrap();
     assert_eq!(expired["expired"], 1);
     assert_eq!(
-        h.call_oauth(access, Method::GET, "/wiki/api/v2/spaces", None).await.status,
+        h.call_oauth(access, Method::GET, "/wiki/api/v2/spaces", None)
+            .await
+            .status,
         StatusCode::UNAUTHORIZED
     );
     let (status, _) = refresh(&h, tokens["refresh_token"].as_str().unwrap()).await;
     assert_eq!(status, StatusCode::OK);
     h.http
-        .post(format!("{}/__admin/oauth/revoke?email=bob@example.com", h.site()))
+        .post(format!(
+            "{}/__admin/oauth/revoke?email=bob@example.com",
+            h.site()
+        ))
         .send()
         .await
         .unwrap();
@@ -281,28 +312,45 @@ async fn gateway_style_answers_410_for_v1_content_but_serves_v1_search() {
     let tokens = h.oauth_login("bob@example.com").await;
     let access = tokens["access_token"].as_str().unwrap();
     let gone = h
-        .call_oauth(access, Method::GET, "/wiki/rest/api/content?spaceKey=ENG", None)
+        .call_oauth(
+            access,
+            Method::GET,
+            "/wiki/rest/api/content?spaceKey=ENG",
+            None,
+        )
         .await;
     assert_eq!(gone.status, StatusCode::GONE);
     assert!(gone.text.contains("v2"), "{}", gone.text);
     let search = h
-        .call_oauth(access, Method::GET, "/wiki/rest/api/search?cql=type%3Dpage", None)
+        .call_oauth(
+            access,
+            Method::GET,
+            "/wiki/rest/api/search?cql=type%3Dpage",
+            None,
+        )
         .await;
     assert_eq!(search.status, StatusCode::OK, "{}", search.text);
     // The same v1 content endpoint still answers on the site style with Basic auth.
-    let site = h.get("bob@example.com", "/wiki/rest/api/content?spaceKey=ENG").await;
+    let site = h
+        .get("bob@example.com", "/wiki/rest/api/content?spaceKey=ENG")
+        .await;
     assert_eq!(site.status, StatusCode::OK, "{}", site.text);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_bearer_wrong_cloud_and_basic_on_gateway_are_refused() {
     let h = harness(3600, 600).await;
-    let bad = h.call_oauth("garbage", Method::GET, "/wiki/api/v2/spaces", None).await;
+    let bad = h
+        .call_oauth("garbage", Method::GET, "/wiki/api/v2/spaces", None)
+        .await;
     assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
     assert_eq!(bad.body["code"], 401);
     let wrong_cloud = h
         .http
-        .get(format!("{}/ex/confluence/not-a-cloud/wiki/api/v2/spaces", h.site()))
+        .get(format!(
+            "{}/ex/confluence/not-a-cloud/wiki/api/v2/spaces",
+            h.site()
+        ))
         .bearer_auth("garbage")
         .send()
         .await

@@ -30,8 +30,15 @@ pub const SPACES: &[(&str, &str, &str)] = &[
     ("EXEC", "Leadership", "Plans, board material and strategy"),
 ];
 
-/// Seed users: email, display name, site admin, grants.
-const USERS: &[(&str, &str, bool, &[(&str, Access)])] = &[
+/// A seed user: email, display name, site admin, space grants.
+type SeedUser = (
+    &'static str,
+    &'static str,
+    bool,
+    &'static [(&'static str, Access)],
+);
+
+const USERS: &[SeedUser] = &[
     ("alice@example.com", "Alice Admin", true, &[]),
     (
         "bob@example.com",

@@ -1,34 +1,10 @@
-//! Edits the v1 content API makes: new versions, moves, trash and purge, and comment records.
-//! Kept apart from the core store so the permission rules there stay small.
+//! Edits the v1 content API makes beyond `editing.rs`: blog-post title clashes, moves, comment
+//! records, versions and threads.
 
 use super::Store;
+use super::editing::NewVersion;
 use super::model::*;
 use chrono::{DateTime, Utc};
-
-/// One edit to save as a new version.
-#[derive(Clone, Debug)]
-pub struct Edit {
-    pub title: String,
-    pub body: String,
-    pub message: String,
-    pub minor_edit: bool,
-    pub author_id: String,
-    pub at: DateTime<Utc>,
-}
-
-impl Edit {
-    fn into_version(self, number: u32) -> Version {
-        Version {
-            number,
-            title: self.title,
-            body: self.body,
-            message: self.message,
-            minor_edit: self.minor_edit,
-            author_id: self.author_id,
-            created_at: self.at,
-        }
-    }
-}
 
 impl Store {
     /// Whether another current page of the space already has this title (case-insensitive), as
@@ -41,30 +17,32 @@ impl Store {
         posting_day: Option<chrono::NaiveDate>,
         except: Option<u64>,
     ) -> bool {
+        if kind == ContentKind::Page {
+            return self.page_title_taken(space_id, title, except);
+        }
         self.contents.values().any(|c| {
             c.space_id == space_id
                 && c.kind == kind
                 && c.status == Status::Current
                 && Some(c.id) != except
                 && c.title().eq_ignore_ascii_case(title.trim())
-                && (kind == ContentKind::Page
-                    || posting_day.is_none_or(|d| c.created_at.date_naive() == d))
+                && posting_day.is_none_or(|d| c.created_at.date_naive() == d)
         })
     }
 
-    /// Appends a version to a page or blog post and returns its number.
-    pub fn push_content_version(&mut self, id: u64, edit: Edit) -> Option<u32> {
-        let content = self.contents.get_mut(&id)?;
-        let number = content.version_number() + 1;
-        content.versions.push(edit.into_version(number));
-        Some(number)
-    }
-
     /// Appends a version to a comment and returns its number.
-    pub fn push_comment_version(&mut self, id: u64, edit: Edit) -> Option<u32> {
+    pub fn push_comment_version(&mut self, id: u64, edit: NewVersion) -> Option<u32> {
         let comment = self.comments.get_mut(&id)?;
         let number = comment.current().number + 1;
-        comment.versions.push(edit.into_version(number));
+        comment.versions.push(Version {
+            number,
+            title: edit.title,
+            body: edit.body,
+            message: edit.message,
+            minor_edit: edit.minor_edit,
+            author_id: edit.author_id,
+            created_at: edit.at,
+        });
         Some(number)
     }
 
@@ -78,36 +56,6 @@ impl Store {
             content.parent_id = new_parent;
             content.position = position;
         }
-    }
-
-    /// Moves a page or blog post to the trash. Its child pages move up to its parent, as in
-    /// Confluence, so they stay reachable in the tree.
-    pub fn trash_content(&mut self, id: u64) -> bool {
-        let Some(content) = self.contents.get_mut(&id) else {
-            return false;
-        };
-        content.status = Status::Trashed;
-        let parent = content.parent_id;
-        let children: Vec<u64> = self
-            .contents
-            .values()
-            .filter(|c| c.parent_id == Some(id))
-            .map(|c| c.id)
-            .collect();
-        for child in children {
-            self.move_content(child, parent);
-        }
-        true
-    }
-
-    /// Removes a trashed page or blog post for good, with its comments and attachments.
-    pub fn purge_content(&mut self, id: u64) -> bool {
-        if self.contents.remove(&id).is_none() {
-            return false;
-        }
-        self.comments.retain(|_, c| c.container_id != id);
-        self.attachments.retain(|_, a| a.container_id != id);
-        true
     }
 
     /// Stores a new footer comment (or reply) titled `Re: <container title>`; returns its id.

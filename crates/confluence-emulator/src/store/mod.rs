@@ -2,9 +2,8 @@
 //! and search share, so that no endpoint can forget them.
 
 mod content_edit;
+pub mod editing;
 pub mod model;
-
-pub use content_edit::Edit;
 
 use chrono::{DateTime, Utc};
 use model::*;

@@ -8,8 +8,9 @@ use super::json::{Expand, Params, Renderer, V1, no_content, no_space, parse_cont
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult, parse_json};
 use crate::state::AppState;
+use crate::store::editing::NewVersion;
 use crate::store::model::*;
-use crate::store::{Edit, NewContent, Store};
+use crate::store::{NewContent, Store};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -570,9 +571,9 @@ async fn update(
     };
     let body = storage.unwrap_or_else(|| content.current().body.clone());
     let version = req.version.as_ref();
-    store.push_content_version(
+    store.add_version(
         id,
-        Edit {
+        NewVersion {
             title,
             body,
             message: version.and_then(|v| v.message.clone()).unwrap_or_default(),

@@ -7,8 +7,9 @@ use super::json::{Expand, Renderer, V1, no_content};
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::store::Store;
+use crate::store::editing::NewVersion;
 use crate::store::model::*;
-use crate::store::{Edit, Store};
 use axum::response::{IntoResponse, Response};
 
 /// `POST /rest/api/content` with `type: comment`: a footer comment on `container`, or a reply
@@ -129,7 +130,7 @@ pub fn update_comment(
     let title = cm.current().title.clone();
     store.push_comment_version(
         id,
-        Edit {
+        NewVersion {
             title,
             body,
             message: req

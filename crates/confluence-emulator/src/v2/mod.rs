@@ -7,8 +7,12 @@ use axum::Router;
 pub mod attachments;
 pub mod blogposts;
 pub mod comments;
+pub mod content;
+pub mod content_write;
+pub mod json;
 pub mod labels;
 pub mod pages;
+pub mod params;
 pub mod spaces;
 pub mod users;
 

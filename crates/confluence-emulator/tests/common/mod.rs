@@ -1,6 +1,6 @@
 //! Shared test harness: a real emulator on a loopback port and an HTTP client that checks
 //! every v2 response it receives against Atlassian's OpenAPI schema.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
 pub mod schema;
 
@@ -79,7 +79,13 @@ impl Harness {
 
     /// Sends a site-style request as `email`. `path` starts with `/wiki/`.
     /// Every v2 response is validated against the OpenAPI schema.
-    pub async fn call(&self, email: &str, method: Method, path: &str, body: Option<Value>) -> Reply {
+    pub async fn call(
+        &self,
+        email: &str,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Reply {
         let (user, token) = self.basic(email);
         let mut req = self
             .http
@@ -98,7 +104,13 @@ impl Harness {
     }
 
     /// Sends an OAuth-gateway request with a Bearer token. `path` starts with `/wiki/`.
-    pub async fn call_oauth(&self, token: &str, method: Method, path: &str, body: Option<Value>) -> Reply {
+    pub async fn call_oauth(
+        &self,
+        token: &str,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Reply {
         let url = format!("{}{}", self.emulator.info.oauth_api_base_url, path);
         let mut req = self.http.request(method.clone(), url).bearer_auth(token);
         if let Some(body) = body {
@@ -116,7 +128,8 @@ impl Harness {
         let challenge = {
             use base64::Engine;
             use sha2::Digest;
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()))
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(sha2::Sha256::digest(verifier.as_bytes()))
         };
         let redirect_uri = "http://127.0.0.1:1/callback";
         let resp = self
@@ -125,7 +138,10 @@ impl Harness {
             .query(&[
                 ("audience", "api.atlassian.com"),
                 ("client_id", info.client_id.as_str()),
-                ("scope", "read:confluence-content.all write:confluence-content offline_access"),
+                (
+                    "scope",
+                    "read:confluence-content.all write:confluence-content offline_access",
+                ),
                 ("redirect_uri", redirect_uri),
                 ("state", "xyz"),
                 ("response_type", "code"),
@@ -138,7 +154,10 @@ impl Harness {
             .await
             .expect("authorize");
         assert_eq!(resp.status(), StatusCode::SEE_OTHER, "authorize redirects");
-        let location = resp.headers()["location"].to_str().expect("location").to_owned();
+        let location = resp.headers()["location"]
+            .to_str()
+            .expect("location")
+            .to_owned();
         let url = url::Url::parse(&location).expect("redirect url");
         let code = url
             .query_pairs()
