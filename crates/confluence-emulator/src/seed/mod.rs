@@ -171,4 +171,13 @@ fn add_spaces(store: &mut Store) {
     }
 }
 
+mod attach;
+mod bodies;
 pub mod demo;
+pub mod files;
+mod generate;
+mod planted;
+pub mod secrets;
+mod social;
+mod templates;
+mod tree;
