@@ -9,6 +9,7 @@ pub mod blogposts;
 pub mod comments;
 pub mod labels;
 pub mod pages;
+pub mod request;
 pub mod spaces;
 pub mod users;
 
