@@ -5,6 +5,7 @@ use crate::state::AppState;
 use axum::Router;
 
 pub mod content;
+pub mod labels;
 pub mod search;
 pub mod space;
 pub mod user;
@@ -15,4 +16,5 @@ pub fn routes() -> Router<AppState> {
         .merge(content::routes())
         .merge(space::routes())
         .merge(user::routes())
+        .merge(labels::routes())
 }
