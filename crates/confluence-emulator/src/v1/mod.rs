@@ -4,8 +4,10 @@
 use crate::state::AppState;
 use axum::Router;
 
+pub mod attachments;
 pub mod content;
 pub mod labels;
+pub mod restrictions;
 pub mod search;
 pub mod space;
 pub mod user;
@@ -17,4 +19,6 @@ pub fn routes() -> Router<AppState> {
         .merge(space::routes())
         .merge(user::routes())
         .merge(labels::routes())
+        .merge(attachments::routes())
+        .merge(restrictions::routes())
 }
