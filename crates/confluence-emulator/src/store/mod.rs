@@ -1,8 +1,14 @@
 //! In-memory state of one emulated Confluence site, with the permission rules every endpoint
 //! and search share, so that no endpoint can forget them.
 
+mod attachments;
+mod comments;
 pub mod editing;
+mod labels;
 pub mod model;
+
+pub use attachments::NewAttachment;
+pub use comments::NewComment;
 
 use chrono::{DateTime, Utc};
 use model::*;

@@ -4,7 +4,10 @@
 use crate::state::AppState;
 use axum::Router;
 
+pub mod attachments;
 pub mod content;
+pub mod labels;
+pub mod restrictions;
 pub mod search;
 pub mod space;
 pub mod user;
@@ -15,4 +18,7 @@ pub fn routes() -> Router<AppState> {
         .merge(content::routes())
         .merge(space::routes())
         .merge(user::routes())
+        .merge(labels::routes())
+        .merge(attachments::routes())
+        .merge(restrictions::routes())
 }
