@@ -171,4 +171,14 @@ fn add_spaces(store: &mut Store) {
     }
 }
 
+mod attach;
+mod bodies;
 pub mod demo;
+pub mod files;
+mod generate;
+mod planted;
+pub mod secrets;
+mod social;
+mod templates;
+mod tree;
+mod tree_biz;
