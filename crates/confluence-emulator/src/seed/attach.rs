@@ -198,17 +198,28 @@ pub fn build(file: &str, author: &str, rng: &mut SplitMix64) -> (&'static str, V
     (media, data, comment.to_owned())
 }
 
-/// `board-deck-q1-2026.pdf` → `Board deck q1 2026`.
+/// The document title stored inside a file's metadata.
 fn title_of(file: &str) -> String {
-    let stem = file
-        .rsplit_once('.')
-        .map_or(file, |(s, _)| s)
-        .replace('-', " ");
-    let mut chars = stem.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => stem,
-    }
+    let title = match file {
+        "board-deck-q1-2026.pdf" => "Board deck Q1 2026",
+        "dpa-2026-signed.pdf" => "Data Processing Agreement 2026 (signed)",
+        "northwind-msa.pdf" => "Master Services Agreement: Northwind Traders",
+        "falcon-teaser.pdf" => "Project Falcon teaser",
+        "user-guide-4.3.pdf" => "User Guide 4.3",
+        "multi-region-design.pdf" => "Multi-region active-active design",
+        "benefits-summary-2026.pdf" => "Benefits summary 2026",
+        "code-of-conduct.pdf" => "Code of conduct",
+        "mutual-nda-template.docx" => "Mutual NDA template",
+        "dpa-2026.docx" => "Data Processing Agreement 2026",
+        "onboarding-checklist.docx" => "New hire onboarding checklist",
+        "employee-directory.xlsx" => "Employee directory",
+        "salary-bands-2026.xlsx" => "Salary bands 2026",
+        "oncall-rotation-2026.xlsx" => "On-call rotation 2026",
+        "2027-plan-model.xlsx" => "2027 plan model",
+        "okrs-2026-q2.xlsx" => "Company OKRs 2026 Q2",
+        other => other,
+    };
+    title.to_owned()
 }
 
 fn diagram(rng: &mut SplitMix64) -> Vec<u8> {
@@ -340,6 +351,43 @@ fn sheets(file: &str, rng: &mut SplitMix64) -> Vec<Sheet> {
             }
             vec![Sheet {
                 name: "2026 H1".to_owned(),
+                rows,
+            }]
+        }
+        "okrs-2026-q2.xlsx" => {
+            let mut rows = vec![vec![
+                t("Objective"),
+                t("Key result"),
+                t("Owner"),
+                t("Progress"),
+            ]];
+            for (objective, kr, owner) in [
+                (
+                    "Win the enterprise segment",
+                    "Sign 12 new enterprise logos",
+                    "Erin Chief",
+                ),
+                (
+                    "Win the enterprise segment",
+                    "Net revenue retention of 115 percent",
+                    "Erin Chief",
+                ),
+                (
+                    "Ship the AI assistant",
+                    "GA to all customers by June",
+                    "Bob Builder",
+                ),
+                (
+                    "Be a great place to work",
+                    "Engagement score of 80",
+                    "Carol People",
+                ),
+            ] {
+                let progress = Cell::Num(rng.next_below(100) as f64 / 100.0);
+                rows.push(vec![t(objective), t(kr), t(owner), progress]);
+            }
+            vec![Sheet {
+                name: "OKRs".to_owned(),
                 rows,
             }]
         }

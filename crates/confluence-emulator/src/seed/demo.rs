@@ -7,7 +7,7 @@
 use super::bodies::{Cx, Domain, between, chance, pick};
 use super::templates::{self, Tpl};
 use super::tree::Node;
-use super::{attach, epoch, planted, social, tree};
+use super::{attach, epoch, planted, social, tree, tree_biz};
 use crate::rng::SplitMix64;
 use crate::store::model::*;
 use crate::store::{NewContent, Store};
@@ -90,10 +90,10 @@ pub fn populate(store: &mut Store, rng: &mut SplitMix64) {
     let spaces: Vec<(String, Vec<Node>)> = vec![
         ("ENG".into(), tree::eng()),
         ("DOCS".into(), tree::docs()),
-        ("HR".into(), tree::hr()),
-        ("LEGAL".into(), tree::legal()),
-        ("EXEC".into(), tree::exec()),
-        (personal_key, tree::personal()),
+        ("HR".into(), tree_biz::hr()),
+        ("LEGAL".into(), tree_biz::legal()),
+        ("EXEC".into(), tree_biz::exec()),
+        (personal_key, tree_biz::personal()),
     ];
     for (key, nodes) in &spaces {
         refresh_home(store, rng, key, nodes);

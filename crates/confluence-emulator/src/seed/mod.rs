@@ -181,3 +181,4 @@ pub mod secrets;
 mod social;
 mod templates;
 mod tree;
+mod tree_biz;

@@ -234,6 +234,7 @@ fn comment_text(rng: &mut SplitMix64, list: &[&str], people: &[String]) -> Strin
 }
 
 pub fn add_comments(store: &mut Store, rng: &mut SplitMix64, made: &[Made]) {
+    let planted: Vec<String> = secrets::planted().into_iter().map(|p| p.value).collect();
     for m in made {
         let Some(content) = store.contents.get(&m.id) else {
             continue;
@@ -287,7 +288,7 @@ pub fn add_comments(store: &mut Store, rng: &mut SplitMix64, made: &[Made]) {
         }
         if m.tpl != Tpl::Blog && chance(rng, 22) {
             for _ in 0..between(rng, 1, 2) {
-                add_inline(store, rng, m, &people, created);
+                add_inline(store, rng, m, &people, created, &planted);
             }
         }
     }
@@ -339,6 +340,7 @@ fn add_inline(
     m: &Made,
     people: &[String],
     created: DateTime<Utc>,
+    planted: &[String],
 ) {
     let Some(body) = store.contents.get(&m.id).map(|c| c.current().body.clone()) else {
         return;
@@ -353,6 +355,13 @@ fn add_inline(
         &body[..start],
         &body[end..]
     );
+    // A marker must never split a planted value: DLP tests look for them verbatim.
+    if planted
+        .iter()
+        .any(|v| body.contains(v.as_str()) && !new_body.contains(v.as_str()))
+    {
+        return;
+    }
     let match_count = new_body.matches(selection.as_str()).count() as u32;
     let match_index = body[..start].matches(selection.as_str()).count() as u32;
     if let Some(c) = store.contents.get_mut(&m.id)

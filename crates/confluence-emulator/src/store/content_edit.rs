@@ -1,10 +1,9 @@
-//! Edits the v1 content API makes beyond `editing.rs`: blog-post title clashes, moves, comment
-//! records, versions and threads.
+//! Edits the v1 content API makes beyond `editing.rs` and `comments.rs`: blog-post title
+//! clashes, moves, comment versions and reply chains.
 
 use super::Store;
 use super::editing::NewVersion;
 use super::model::*;
-use chrono::{DateTime, Utc};
 
 impl Store {
     /// Whether another current page of the space already has this title (case-insensitive), as
@@ -58,45 +57,6 @@ impl Store {
         }
     }
 
-    /// Stores a new footer comment (or reply) titled `Re: <container title>`; returns its id.
-    pub fn create_comment_record(
-        &mut self,
-        container_id: u64,
-        parent_comment_id: Option<u64>,
-        body: String,
-        author_id: String,
-        at: DateTime<Utc>,
-    ) -> u64 {
-        let title = self
-            .contents
-            .get(&container_id)
-            .map(|c| format!("Re: {}", c.title()))
-            .unwrap_or_default();
-        let id = self.allocate_id();
-        self.comments.insert(
-            id,
-            Comment {
-                id,
-                kind: CommentKind::Footer,
-                container_id,
-                parent_comment_id,
-                status: Status::Current,
-                created_at: at,
-                versions: vec![Version {
-                    number: 1,
-                    title,
-                    body,
-                    message: String::new(),
-                    minor_edit: false,
-                    author_id,
-                    created_at: at,
-                }],
-                inline: None,
-            },
-        );
-        id
-    }
-
     /// The chain of parent comments, root first, direct parent last.
     pub fn comment_ancestors(&self, id: u64) -> Vec<&Comment> {
         let mut out = Vec::new();
@@ -113,25 +73,5 @@ impl Store {
         }
         out.reverse();
         out
-    }
-
-    /// Deletes a comment and every reply below it; returns how many went.
-    pub fn remove_comment_thread(&mut self, id: u64) -> usize {
-        let mut doomed = vec![id];
-        let mut i = 0;
-        while i < doomed.len() {
-            let parent = doomed[i];
-            doomed.extend(
-                self.comments
-                    .values()
-                    .filter(|c| c.parent_comment_id == Some(parent))
-                    .map(|c| c.id),
-            );
-            i += 1;
-        }
-        doomed
-            .into_iter()
-            .filter(|d| self.comments.remove(d).is_some())
-            .count()
     }
 }

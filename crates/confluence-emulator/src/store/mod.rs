@@ -1,9 +1,15 @@
 //! In-memory state of one emulated Confluence site, with the permission rules every endpoint
 //! and search share, so that no endpoint can forget them.
 
+mod attachments;
+mod comments;
 mod content_edit;
 pub mod editing;
+mod labels;
 pub mod model;
+
+pub use attachments::NewAttachment;
+pub use comments::NewComment;
 
 use chrono::{DateTime, Utc};
 use model::*;

@@ -638,7 +638,7 @@ async fn delete(
                     "Only the comment's author or a space admin can delete it",
                 ));
             }
-            store.remove_comment_thread(id);
+            store.delete_comment_tree(id);
         }
         Target::Attachment(a) => {
             let (id, container) = (a.id, a.container_id);

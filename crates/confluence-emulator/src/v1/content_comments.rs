@@ -7,9 +7,9 @@ use super::json::{Expand, Renderer, V1, no_content};
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::store::Store;
 use crate::store::editing::NewVersion;
 use crate::store::model::*;
+use crate::store::{NewComment, Store};
 use axum::response::{IntoResponse, Response};
 
 /// `POST /rest/api/content` with `type: comment`: a footer comment on `container`, or a reply
@@ -68,13 +68,15 @@ pub fn create_comment(
             "Comments can only be added to published content",
         ));
     }
-    let id = store.create_comment_record(
+    let id = store.insert_comment(NewComment {
+        kind: CommentKind::Footer,
         container_id,
-        parent_comment,
-        storage,
-        ctx.user.account_id.clone(),
-        chrono::Utc::now(),
-    );
+        parent_comment_id: parent_comment,
+        body: storage,
+        author_id: ctx.user.account_id.clone(),
+        at: chrono::Utc::now(),
+        inline: None,
+    });
     let store = &*store;
     let created = store.comments.get(&id).ok_or_else(|| no_content(id))?;
     let r = Renderer {

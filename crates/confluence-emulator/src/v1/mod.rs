@@ -4,6 +4,7 @@
 use crate::state::AppState;
 use axum::Router;
 
+pub mod attachments;
 pub mod content;
 pub mod content_comments;
 pub mod content_json;
@@ -11,6 +12,8 @@ pub mod content_meta;
 pub mod content_tree;
 pub mod convert;
 pub mod json;
+pub mod labels;
+pub mod restrictions;
 pub mod search;
 pub mod space;
 pub mod user;
@@ -23,4 +26,7 @@ pub fn routes() -> Router<AppState> {
         .merge(content_meta::routes())
         .merge(space::routes())
         .merge(user::routes())
+        .merge(labels::routes())
+        .merge(attachments::routes())
+        .merge(restrictions::routes())
 }

@@ -13,6 +13,7 @@ pub mod json;
 pub mod labels;
 pub mod pages;
 pub mod params;
+pub mod request;
 pub mod spaces;
 pub mod users;
 
