@@ -133,6 +133,14 @@ pub fn v2_list(state: &AppState, uri: &Uri, items: Vec<Value>, window: Window) -
     response
 }
 
+/// v1 links are relative to the wiki context (`/rest/api/...`): clients join them onto `/wiki`.
+fn context_relative(link: String) -> String {
+    match link.strip_prefix("/wiki/") {
+        Some(rest) => format!("/{rest}"),
+        None => link,
+    }
+}
+
 /// A v1 list body (`results`, `start`, `limit`, `size`, `_links`) for one window of `items`.
 pub fn v1_list(state: &AppState, uri: &Uri, items: Vec<Value>, window: Window) -> Value {
     let total = items.len();
@@ -148,18 +156,18 @@ pub fn v1_list(state: &AppState, uri: &Uri, items: Vec<Value>, window: Window) -
         "self": format!("{}{}", state.site_url, site_relative_path(uri)),
     });
     if window.offset + size < total {
-        links["next"] = json!(relative_link_with(
+        links["next"] = json!(context_relative(relative_link_with(
             uri,
             "start",
             &(window.offset + size).to_string()
-        ));
+        )));
     }
     if window.offset > 0 {
-        links["prev"] = json!(relative_link_with(
+        links["prev"] = json!(context_relative(relative_link_with(
             uri,
             "start",
             &window.offset.saturating_sub(window.limit).to_string()
-        ));
+        )));
     }
     json!({
         "results": results,

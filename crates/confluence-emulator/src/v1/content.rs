@@ -171,7 +171,7 @@ async fn list(
         .into_iter()
         .map(|c| cj::content(&r, c, None, &ex, false))
         .collect();
-    Ok(axum::Json(super::json::list(&state, &uri, values, window)).into_response())
+    Ok(axum::Json(crate::pagination::v1_list(&state, &uri, values, window)).into_response())
 }
 
 /// `orderby=history.createdDate desc`, `title`, `version.when` (`lastModified`); id otherwise.

@@ -105,7 +105,7 @@ async fn versions(
         .rev()
         .map(|v| cj::version(&r, id, v, &ex))
         .collect();
-    Ok(axum::Json(super::json::list(&state, &uri, items, window)).into_response())
+    Ok(axum::Json(crate::pagination::v1_list(&state, &uri, items, window)).into_response())
 }
 
 async fn one_version(
@@ -163,7 +163,7 @@ async fn properties(
         let store = state.read();
         find(&store, &ctx.user, &raw)?;
     }
-    let body = super::json::list(&state, &uri, Vec::<Value>::new(), window);
+    let body = crate::pagination::v1_list(&state, &uri, Vec::<Value>::new(), window);
     Ok(axum::Json(body).into_response())
 }
 

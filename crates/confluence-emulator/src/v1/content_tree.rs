@@ -146,7 +146,7 @@ fn typed(
             ));
         }
     };
-    Ok(axum::Json(super::json::list(state, uri, items, window)).into_response())
+    Ok(axum::Json(crate::pagination::v1_list(state, uri, items, window)).into_response())
 }
 
 /// Child pages in sibling order, or all descendants (`depth=root` limits them to children).

@@ -298,22 +298,6 @@ pub fn user_json(state: &AppState, u: &User) -> Value {
     })
 }
 
-/// A v1 list body for one window, with `next`/`prev` relative to the wiki context
-/// (`/rest/api/...`) as Confluence writes them, which clients join onto their `/wiki` base.
-pub fn list(state: &AppState, uri: &Uri, items: Vec<Value>, window: Window) -> Value {
-    let mut body = pagination::v1_list(state, uri, items, window);
-    if let Some(links) = body.get_mut("_links").and_then(Value::as_object_mut) {
-        for key in ["next", "prev"] {
-            if let Some(Value::String(link)) = links.get_mut(key)
-                && let Some(rest) = link.strip_prefix("/wiki/")
-            {
-                *link = format!("/{rest}");
-            }
-        }
-    }
-    body
-}
-
 /// Minimal HTML escaping for text placed into markup.
 pub fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;")

@@ -69,7 +69,7 @@ async fn list(
         viewer: &ctx.user,
     };
     let items = spaces.into_iter().map(|s| r.space(s, &ex)).collect();
-    Ok(axum::Json(super::json::list(&state, &uri, items, window)).into_response())
+    Ok(axum::Json(crate::pagination::v1_list(&state, &uri, items, window)).into_response())
 }
 
 fn readable_space<'a>(store: &'a Store, user: &User, key: &str) -> ApiResult<&'a Space> {
@@ -145,7 +145,7 @@ async fn content_all(
         let sub_uri: Uri = format!("/wiki/rest/api/space/{key}/content/{}", kind.as_str())
             .parse()
             .unwrap_or_default();
-        super::json::list(
+        crate::pagination::v1_list(
             &state,
             &sub_uri,
             items(&r, space, kind, &params, &ex),
@@ -187,5 +187,5 @@ async fn content_of_type(
         viewer: &ctx.user,
     };
     let values = items(&r, space, kind, &params, &ex);
-    Ok(axum::Json(super::json::list(&state, &uri, values, window)).into_response())
+    Ok(axum::Json(crate::pagination::v1_list(&state, &uri, values, window)).into_response())
 }
