@@ -357,7 +357,10 @@ async fn label_lists_paginate_and_lookups_filter() {
     assert_eq!(first.body["size"], 10);
     let next = first.body["_links"]["next"].as_str().unwrap().to_owned();
     assert!(next.contains("start=10"), "{next}");
-    assert!(next.starts_with("/rest/api/"), "v1 links are relative to /wiki: {next}");
+    assert!(
+        next.starts_with("/rest/api/"),
+        "v1 links are relative to /wiki: {next}"
+    );
     let second = h.get(BOB, &format!("/wiki{next}")).await;
     assert_eq!(second.body["start"], 10);
     assert_eq!(second.body["results"][0]["name"], "tag-10");
