@@ -1,0 +1,31 @@
+//! A typed Confluence Cloud REST client: v2 resources and v1 CQL search, every auth mode
+//! (API token, OAuth through Atlassian's gateway, caller-managed tokens), pagination as async
+//! streams, retries with backoff and a client-side rate budget, and errors that say what to do.
+//! It knows nothing about MCP.
+
+pub mod attachments;
+pub mod auth;
+pub mod blogposts;
+pub mod budget;
+pub mod client;
+pub mod comments;
+pub mod error;
+pub mod labels;
+pub mod models;
+pub mod pages;
+pub mod paginate;
+pub mod search;
+pub mod spaces;
+pub mod users;
+
+pub use attachments::{Download, NewAttachment};
+pub use auth::{AuthMode, BoxFuture, CredentialProvider, Secret, StaticToken};
+pub use blogposts::NewBlogPost;
+pub use budget::{BudgetConfig, RateBudget};
+pub use client::{Client, ClientConfig, RetryPolicy};
+pub use comments::{CommentContainer, CommentKind, InlineAnchor};
+pub use error::{Error, Result};
+pub use labels::LabelTarget;
+pub use pages::{ContentEdit, NewPage, PageQuery};
+pub use paginate::{PageCaps, Paged, collect};
+pub use spaces::{NewSpace, SpaceQuery, SpaceUpdate};
