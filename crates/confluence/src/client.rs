@@ -163,8 +163,7 @@ impl Request {
 impl Client {
     /// Builds the client. TLS uses rustls with the `ring` provider.
     pub fn new(auth: AuthMode, config: ClientConfig) -> Result<Client> {
-        // Another part of the process may have installed a provider already; that is fine.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        install_crypto_provider();
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
@@ -398,6 +397,13 @@ impl Client {
     pub(crate) async fn send_empty(&self, req: Request) -> Result<()> {
         self.send(req).await.map(|_| ())
     }
+}
+
+/// Installs rustls' `ring` provider for the process (reqwest uses rustls without a built-in
+/// provider here). Call before building any other `reqwest::Client`; repeat calls are harmless.
+pub fn install_crypto_provider() {
+    // Another part of the process may have installed a provider already; that is fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 fn wiki_of_site(site_url: &str) -> String {

@@ -22,7 +22,7 @@ pub use attachments::{Download, NewAttachment};
 pub use auth::{AuthMode, BoxFuture, CredentialProvider, Secret, StaticToken};
 pub use blogposts::NewBlogPost;
 pub use budget::{BudgetConfig, RateBudget};
-pub use client::{Client, ClientConfig, RetryPolicy};
+pub use client::{Client, ClientConfig, RetryPolicy, install_crypto_provider};
 pub use comments::{CommentContainer, CommentKind, InlineAnchor};
 pub use error::{Error, Result};
 pub use labels::LabelTarget;

@@ -16,6 +16,8 @@ pub struct Harness {
 /// Starts an emulator with the given seed and no rate limit unless the test sets one.
 pub async fn start_with(config: EmulatorConfig) -> Harness {
     let emulator = start(config).await.expect("emulator starts");
+    // With the workspace's reqwest features unified, rustls needs a provider installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
