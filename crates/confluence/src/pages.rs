@@ -161,6 +161,8 @@ impl Client {
 
     /// Reads the current version and writes version + 1. On a 409 it re-reads and retries only
     /// if the content did not change in between; otherwise `Conflict` carries both versions.
+    /// (A 409 after a resent PUT whose first answer was lost finds our own text at version + 1:
+    /// that counts as success, since no one else's write is at stake.)
     pub(crate) async fn safe_update<T: DeserializeOwned>(
         &self,
         collection: &str,
@@ -178,14 +180,13 @@ impl Client {
         }
         let base = current.version;
         for attempt in 0..=UNCHANGED_RETRIES {
+            let title = edit.title.clone().unwrap_or_else(|| current.title.clone());
+            let storage = edit.body.clone().unwrap_or_else(|| current.body.clone());
             let mut body = json!({
                 "id": id,
                 "status": current.status,
-                "title": edit.title.clone().unwrap_or_else(|| current.title.clone()),
-                "body": {
-                    "representation": "storage",
-                    "value": edit.body.clone().unwrap_or_else(|| current.body.clone()),
-                },
+                "title": title,
+                "body": { "representation": "storage", "value": storage },
                 "version": { "number": current.version + 1, "message": edit.message.clone().unwrap_or_default() },
             });
             if let Some(parent) = &new_parent {
@@ -198,6 +199,16 @@ impl Client {
                 Ok(done) => return Ok(done),
                 Err(Error::Conflict { .. }) => {
                     let again = self.read_for_update(&path).await?;
+                    // An earlier attempt whose answer was lost may have landed: that is our
+                    // own write, not someone else's.
+                    if again.version == current.version + 1
+                        && again.title == title
+                        && again.body == storage
+                    {
+                        return self
+                            .json_at(Request::get(path).query("body-format", "storage"))
+                            .await;
+                    }
                     if again.version != base || attempt == UNCHANGED_RETRIES {
                         return Err(stale(again.version, base));
                     }
