@@ -6,7 +6,7 @@
 
 use crate::auth::{AuthMode, Secret, match_site};
 use crate::budget::{BudgetConfig, RateBudget};
-use crate::error::{Error, Result, current_version_in, message_of, scope_in};
+use crate::error::{Error, Result, classify};
 use base64::Engine;
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
@@ -248,7 +248,7 @@ impl Client {
     /// swapped for the real base; v1 links are relative to the wiki context.
     pub(crate) async fn resolve_link(&self, link: &str) -> Result<String> {
         let base = self.wiki_base().await?;
-        Ok(rebase_link(base, link))
+        Ok(crate::paginate::rebase_link(base, link))
     }
 
     async fn token(&self) -> Result<Option<Secret>> {
@@ -415,34 +415,6 @@ fn wiki_of_site(site_url: &str) -> String {
     }
 }
 
-pub(crate) fn rebase_link(base: &str, link: &str) -> String {
-    if link.starts_with("http://") || link.starts_with("https://") {
-        return link.to_owned();
-    }
-    let (origin, base_path) = match url::Url::parse(base) {
-        Ok(u) => {
-            let path = u.path().trim_end_matches('/').to_owned();
-            let origin = u.origin().ascii_serialization();
-            (origin, path)
-        }
-        Err(_) => (String::new(), String::new()),
-    };
-    if !base_path.is_empty()
-        && (link.starts_with(&format!("{base_path}/"))
-            || link.starts_with(&format!("{base_path}?")))
-    {
-        return format!("{origin}{link}");
-    }
-    if let Some(rest) = link.strip_prefix("/wiki/") {
-        return format!("{base}/{rest}");
-    }
-    if link.starts_with('/') {
-        format!("{base}{link}")
-    } else {
-        format!("{base}/{link}")
-    }
-}
-
 fn retry_after_of(headers: &HeaderMap) -> Option<Duration> {
     let value: &HeaderValue = headers.get(reqwest::header::RETRY_AFTER)?;
     let secs: f64 = value.to_str().ok()?.trim().parse().ok()?;
@@ -472,45 +444,6 @@ pub(crate) fn next_wait(
     (elapsed + wait <= policy.total_budget).then_some(wait)
 }
 
-fn classify(
-    status: StatusCode,
-    body: &str,
-    retry_after: Option<Duration>,
-    attempted_version: Option<u64>,
-) -> Error {
-    let message = message_of(body);
-    match status.as_u16() {
-        400 | 413 | 422 => Error::Invalid { message },
-        401 => Error::Unauthorized { message },
-        403 => Error::Forbidden {
-            scope: scope_in(&message),
-            message,
-        },
-        404 => Error::NotFound { message },
-        409 => Error::Conflict {
-            current_version: current_version_in(&message),
-            attempted_version,
-            message,
-        },
-        410 => Error::Gone { message },
-        429 => Error::RateLimited {
-            message,
-            retry_after,
-        },
-        500..=599 => Error::Upstream {
-            status: status.as_u16(),
-            message,
-        },
-        other if (400..500).contains(&other) => Error::Invalid {
-            message: format!("HTTP {other}: {message}"),
-        },
-        other => Error::Upstream {
-            status: other,
-            message: format!("unexpected HTTP {other}: {message}"),
-        },
-    }
-}
-
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();
     let mut source = e.source();
@@ -530,29 +463,6 @@ fn redact_query(url: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn next_links_land_on_the_configured_base() {
-        let site = "http://127.0.0.1:9/wiki";
-        assert_eq!(
-            rebase_link(site, "/wiki/api/v2/pages?cursor=x"),
-            "http://127.0.0.1:9/wiki/api/v2/pages?cursor=x"
-        );
-        let gw = "https://api.atlassian.com/ex/confluence/abc/wiki";
-        assert_eq!(
-            rebase_link(gw, "/wiki/api/v2/pages?cursor=x"),
-            "https://api.atlassian.com/ex/confluence/abc/wiki/api/v2/pages?cursor=x"
-        );
-        assert_eq!(
-            rebase_link(gw, "/ex/confluence/abc/wiki/api/v2/pages?cursor=y"),
-            "https://api.atlassian.com/ex/confluence/abc/wiki/api/v2/pages?cursor=y"
-        );
-        assert_eq!(
-            rebase_link(gw, "/rest/api/search?cql=x&cursor=z"),
-            "https://api.atlassian.com/ex/confluence/abc/wiki/rest/api/search?cql=x&cursor=z"
-        );
-        assert_eq!(rebase_link(gw, "https://x.test/a"), "https://x.test/a");
-    }
 
     #[test]
     fn waits_are_capped_and_budgeted() {
@@ -585,26 +495,5 @@ mod tests {
             ),
             None
         );
-    }
-
-    #[test]
-    fn statuses_map_to_the_taxonomy() {
-        let v2 = r#"{"errors":[{"status":409,"title":"Version must be incremented on update. Current Version is: 4"}]}"#;
-        assert!(matches!(
-            classify(StatusCode::CONFLICT, v2, None, Some(3)),
-            Error::Conflict {
-                current_version: Some(4),
-                attempted_version: Some(3),
-                ..
-            }
-        ));
-        assert!(matches!(
-            classify(StatusCode::GONE, "{}", None, None),
-            Error::Gone { .. }
-        ));
-        assert!(matches!(
-            classify(StatusCode::SERVICE_UNAVAILABLE, "", None, None),
-            Error::Upstream { status: 503, .. }
-        ));
     }
 }

@@ -1,6 +1,7 @@
 //! The one error type of the client: a small taxonomy whose messages tell a model or an admin
 //! what to do next, so callers never have to interpret raw HTTP statuses.
 
+use reqwest::StatusCode;
 use std::time::Duration;
 use thiserror::Error;
 
@@ -164,9 +165,70 @@ pub(crate) fn current_version_in(message: &str) -> Option<u64> {
         .and_then(|s| s.parse().ok())
 }
 
+/// The error for a non-success answer.
+pub(crate) fn classify(
+    status: StatusCode,
+    body: &str,
+    retry_after: Option<Duration>,
+    attempted_version: Option<u64>,
+) -> Error {
+    let message = message_of(body);
+    match status.as_u16() {
+        400 | 413 | 422 => Error::Invalid { message },
+        401 => Error::Unauthorized { message },
+        403 => Error::Forbidden {
+            scope: scope_in(&message),
+            message,
+        },
+        404 => Error::NotFound { message },
+        409 => Error::Conflict {
+            current_version: current_version_in(&message),
+            attempted_version,
+            message,
+        },
+        410 => Error::Gone { message },
+        429 => Error::RateLimited {
+            message,
+            retry_after,
+        },
+        500..=599 => Error::Upstream {
+            status: status.as_u16(),
+            message,
+        },
+        other if (400..500).contains(&other) => Error::Invalid {
+            message: format!("HTTP {other}: {message}"),
+        },
+        other => Error::Upstream {
+            status: other,
+            message: format!("unexpected HTTP {other}: {message}"),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statuses_map_to_the_taxonomy() {
+        let v2 = r#"{"errors":[{"status":409,"title":"Version must be incremented on update. Current Version is: 4"}]}"#;
+        assert!(matches!(
+            classify(StatusCode::CONFLICT, v2, None, Some(3)),
+            Error::Conflict {
+                current_version: Some(4),
+                attempted_version: Some(3),
+                ..
+            }
+        ));
+        assert!(matches!(
+            classify(StatusCode::GONE, "{}", None, None),
+            Error::Gone { .. }
+        ));
+        assert!(matches!(
+            classify(StatusCode::SERVICE_UNAVAILABLE, "", None, None),
+            Error::Upstream { status: 503, .. }
+        ));
+    }
 
     #[test]
     fn reads_v2_v1_and_gateway_messages() {

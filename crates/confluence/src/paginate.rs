@@ -149,3 +149,60 @@ where
 pub async fn collect<T>(stream: Paged<T>) -> Result<Vec<T>> {
     stream.try_collect().await
 }
+
+/// Turns a `_links.next`, `Link` or download link into an absolute URL on our wiki base.
+pub(crate) fn rebase_link(base: &str, link: &str) -> String {
+    if link.starts_with("http://") || link.starts_with("https://") {
+        return link.to_owned();
+    }
+    let (origin, base_path) = match url::Url::parse(base) {
+        Ok(u) => {
+            let path = u.path().trim_end_matches('/').to_owned();
+            let origin = u.origin().ascii_serialization();
+            (origin, path)
+        }
+        Err(_) => (String::new(), String::new()),
+    };
+    if !base_path.is_empty()
+        && (link.starts_with(&format!("{base_path}/"))
+            || link.starts_with(&format!("{base_path}?")))
+    {
+        return format!("{origin}{link}");
+    }
+    if let Some(rest) = link.strip_prefix("/wiki/") {
+        return format!("{base}/{rest}");
+    }
+    if link.starts_with('/') {
+        format!("{base}{link}")
+    } else {
+        format!("{base}/{link}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_links_land_on_the_configured_base() {
+        let site = "http://127.0.0.1:9/wiki";
+        assert_eq!(
+            rebase_link(site, "/wiki/api/v2/pages?cursor=x"),
+            "http://127.0.0.1:9/wiki/api/v2/pages?cursor=x"
+        );
+        let gw = "https://api.atlassian.com/ex/confluence/abc/wiki";
+        assert_eq!(
+            rebase_link(gw, "/wiki/api/v2/pages?cursor=x"),
+            "https://api.atlassian.com/ex/confluence/abc/wiki/api/v2/pages?cursor=x"
+        );
+        assert_eq!(
+            rebase_link(gw, "/ex/confluence/abc/wiki/api/v2/pages?cursor=y"),
+            "https://api.atlassian.com/ex/confluence/abc/wiki/api/v2/pages?cursor=y"
+        );
+        assert_eq!(
+            rebase_link(gw, "/rest/api/search?cql=x&cursor=z"),
+            "https://api.atlassian.com/ex/confluence/abc/wiki/rest/api/search?cql=x&cursor=z"
+        );
+        assert_eq!(rebase_link(gw, "https://x.test/a"), "https://x.test/a");
+    }
+}
