@@ -325,10 +325,15 @@ impl Client {
     async fn send_to(&self, url: &str, req: &Request) -> Result<reqwest::Response> {
         let policy = &self.inner.config.retry;
         let started = Instant::now();
-        let mut token = self.token().await?;
+        // A token is asked for before every attempt, except right after a refresh.
+        let mut refreshed_token: Option<Secret> = None;
         let mut refreshed = false;
         let mut retries = 0u32;
         loop {
+            let token = match refreshed_token.take() {
+                Some(t) => Some(t),
+                None => self.token().await?,
+            };
             let builder = self.build(req, url, token.as_ref())?;
             let admission = self.inner.budget.admit().await;
             let outcome = builder.send().await;
@@ -345,7 +350,8 @@ impl Client {
                             (self.inner.auth.provider(), token.as_ref())
                     {
                         refreshed = true;
-                        token = Some(provider.refresh_after_unauthorized(rejected).await?);
+                        refreshed_token =
+                            Some(provider.refresh_after_unauthorized(rejected).await?);
                         continue;
                     }
                     let error = classify(status, &text, retry_after, req.attempted_version);

@@ -2,6 +2,26 @@
 //! (API token, OAuth through Atlassian's gateway, caller-managed tokens), pagination as async
 //! streams, retries with backoff and a client-side rate budget, and errors that say what to do.
 //! It knows nothing about MCP.
+//!
+//! ```no_run
+//! # async fn demo() -> confluence::Result<()> {
+//! use confluence::{AuthMode, Client, ClientConfig, PageCaps, Secret, collect};
+//! let client = Client::new(
+//!     AuthMode::ApiToken {
+//!         site_url: "https://acme.atlassian.net".into(),
+//!         email: "me@acme.test".into(),
+//!         token: Secret::new("api-token"),
+//!     },
+//!     ClientConfig::default(),
+//! )?;
+//! let hits = collect(client.search("type = page AND text ~ \"runbook\"", PageCaps::items(20))).await?;
+//! # let _ = hits;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Share one [`Client`] (or one [`RateBudget`] via [`ClientConfig::shared_budget`]) per
+//! credential: the rate budget and the concurrency cap are per budget.
 
 pub mod attachments;
 pub mod auth;
