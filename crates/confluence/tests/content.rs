@@ -8,7 +8,7 @@ use common::{ALICE, Style, space_id};
 use confluence::models::{BodyFormat, body_text};
 use confluence::{
     Client, ContentEdit, Error, NewBlogPost, NewPage, NewSpace, PageCaps, PageQuery, SpaceQuery,
-    collect,
+    SpaceUpdate, collect,
 };
 
 async fn new_page(c: &Client, space: &str, title: &str, parent: Option<&str>) -> String {
@@ -59,6 +59,44 @@ async fn spaces(style: Style) {
         .unwrap();
     assert_eq!(created.key, key);
     assert_eq!(c.space(&created.id).await.unwrap().name, "New space");
+
+    let updated = c
+        .update_space(
+            key,
+            &SpaceUpdate {
+                name: Some("Renamed space".into()),
+                description: Some("now described".into()),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated["name"], "Renamed space");
+    assert_eq!(c.space(&created.id).await.unwrap().name, "Renamed space");
+    // Bob writes in ENG but does not administer it.
+    let bob = h.client(style, "bob@example.com").await;
+    let refused = bob
+        .update_space(
+            "ENG",
+            &SpaceUpdate {
+                name: Some("Mine".into()),
+                description: None,
+            },
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(Error::Forbidden { .. })),
+        "{refused:?}"
+    );
+    assert!(matches!(
+        bob.delete_space("ENG").await,
+        Err(Error::Forbidden { .. })
+    ));
+
+    c.delete_space(key).await.unwrap();
+    assert!(matches!(
+        c.space(&created.id).await,
+        Err(Error::NotFound { .. })
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

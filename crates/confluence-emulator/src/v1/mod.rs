@@ -16,6 +16,7 @@ pub mod labels;
 pub mod restrictions;
 pub mod search;
 pub mod space;
+pub mod space_admin;
 pub mod user;
 
 pub fn routes() -> Router<AppState> {
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .merge(content_tree::routes())
         .merge(content_meta::routes())
         .merge(space::routes())
+        .merge(space_admin::routes())
         .merge(user::routes())
         .merge(labels::routes())
         .merge(attachments::routes())
