@@ -178,6 +178,24 @@ pub fn v1_list(state: &AppState, uri: &Uri, items: Vec<Value>, window: Window) -
     })
 }
 
+/// Serializes only the items inside `window`, leaving cheap placeholders elsewhere, so
+/// [`v2_list`] can count and slice the whole list without rendering bodies
+/// of pages that are not on this page of results.
+pub fn windowed<T>(items: &[T], window: Window, mut render: impl FnMut(&T) -> Value) -> Vec<Value> {
+    let end = window.offset.saturating_add(window.limit);
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            if i >= window.offset && i < end {
+                render(item)
+            } else {
+                Value::Null
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,9 +4,10 @@
 
 use super::content_json::{self as cj};
 use super::convert::storage_from_body;
-use super::json::{Expand, Params, Renderer, V1, no_content, no_space, parse_content_id};
+use super::json::{Expand, Renderer, V1, no_content, no_space, parse_content_id};
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult, parse_json};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::editing::NewVersion;
 use crate::store::model::*;
@@ -139,7 +140,7 @@ async fn list(
     if ex.is_empty() {
         ex = Expand::of(&["space", "history", "version"]);
     }
-    let window = params.window(200)?;
+    let window = params.start_window(200)?;
     let store = state.read();
     let space_id = match params.get("spaceKey") {
         Some(key) => match store.space_by_key(key) {

@@ -3,9 +3,10 @@
 
 use super::content::{Target, find};
 use super::content_json::{self as cj, Lineage};
-use super::json::{Params, Renderer, V1};
+use super::json::{Renderer, V1};
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::model::Version;
 use axum::Router;
@@ -92,7 +93,7 @@ async fn versions(
 ) -> ApiResult<Response> {
     let params = Params::from_uri(&uri);
     let ex = params.expand();
-    let window = params.window(200)?;
+    let window = params.start_window(200)?;
     let store = state.read();
     let r = Renderer {
         state: &state,
@@ -158,7 +159,7 @@ async fn properties(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<Response> {
     let params = Params::from_uri(&uri);
-    let window = params.window(200)?;
+    let window = params.start_window(200)?;
     {
         let store = state.read();
         find(&store, &ctx.user, &raw)?;

@@ -3,9 +3,10 @@
 
 use super::content::{Target, find};
 use super::content_json::{self as cj};
-use super::json::{Expand, Params, Renderer, V1};
+use super::json::{Expand, Renderer, V1};
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::model::*;
 use axum::Router;
@@ -105,7 +106,7 @@ fn typed(
 ) -> ApiResult<Response> {
     let params = Params::from_uri(uri);
     let ex = params.expand();
-    let window = params.window(200)?;
+    let window = params.start_window(200)?;
     let store = state.read();
     let r = Renderer {
         state,

@@ -5,10 +5,11 @@
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult, Flavor, parse_json};
 use crate::pagination::{start_window, v1_list};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::store::model::{Content, Label, User};
-use crate::v2::request::{Params, body_bytes};
+use crate::v2::request::body_bytes;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;

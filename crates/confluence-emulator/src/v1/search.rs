@@ -3,11 +3,12 @@
 //! through the OAuth gateway the second is gone with the other v1 content endpoints.
 
 use super::content_json::{self as cj};
-use super::json::{Expand, Params, Renderer, V1, date, escape_html, friendly};
+use super::json::{Expand, Renderer, V1, date, escape_html, friendly};
 use crate::auth::Ctx;
 use crate::cql_eval::{self, Item};
 use crate::errors::{ApiError, ApiResult};
 use crate::pagination::Window;
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::model::*;
 use axum::Router;
@@ -86,7 +87,7 @@ fn prepare(params: &Params) -> ApiResult<Run> {
         .to_owned();
     let query = cql::parse(&cql)
         .map_err(|e| ApiError::bad_request(V1, format!("Could not parse cql : {cql} ({e})")))?;
-    let mut window = params.window(cap(&params.expand()))?;
+    let mut window = params.start_window(cap(&params.expand()))?;
     if let Some(cursor) = params.get("cursor").filter(|c| !c.is_empty()) {
         window.offset = decode_cursor(cursor).ok_or_else(|| {
             ApiError::bad_request(
@@ -136,7 +137,7 @@ fn hits<'a>(
     params: &Params,
 ) -> ApiResult<Vec<Item<'a>>> {
     let ctx = context(params)?;
-    let include_archived = params.flag("includeArchivedSpaces", false);
+    let include_archived = params.loose_flag("includeArchivedSpaces", false);
     let found = cql_eval::search(store, user, &run.query, chrono::Utc::now()).map_err(|e| {
         ApiError::bad_request(V1, format!("Could not execute cql : {} ({e})", run.cql))
     })?;
@@ -249,18 +250,7 @@ async fn search(
         .take(run.window.limit)
         .map(|item| result(&r, item, &ex, &mode, &terms))
         .collect();
-    let shown = results.len();
-    let body = json!({
-        "results": results,
-        "start": run.window.offset,
-        "limit": run.window.limit,
-        "size": shown,
-        "totalSize": total,
-        "cqlQuery": run.cql,
-        "searchDuration": run.started.elapsed().as_millis() as u64,
-        "_links": links(&state, &uri, run.window, shown, total),
-    });
-    Ok(axum::Json(body).into_response())
+    Ok(axum::Json(envelope(&state, &uri, &run, results, total)).into_response())
 }
 
 async fn content_search(
@@ -288,8 +278,13 @@ async fn content_search(
         .take(run.window.limit)
         .filter_map(|item| content_value(&r, item, &ex))
         .collect();
+    Ok(axum::Json(envelope(&state, &uri, &run, results, total)).into_response())
+}
+
+/// The list envelope both search endpoints answer with.
+fn envelope(state: &AppState, uri: &Uri, run: &Run, results: Vec<Value>, total: usize) -> Value {
     let shown = results.len();
-    let body = json!({
+    json!({
         "results": results,
         "start": run.window.offset,
         "limit": run.window.limit,
@@ -297,9 +292,8 @@ async fn content_search(
         "totalSize": total,
         "cqlQuery": run.cql,
         "searchDuration": run.started.elapsed().as_millis() as u64,
-        "_links": links(&state, &uri, run.window, shown, total),
-    });
-    Ok(axum::Json(body).into_response())
+        "_links": links(state, uri, run.window, shown, total),
+    })
 }
 
 fn content_value(r: &Renderer, item: Item, ex: &Expand) -> Option<Value> {

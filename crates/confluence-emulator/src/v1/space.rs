@@ -2,9 +2,10 @@
 //! Only spaces the caller may read exist for them.
 
 use super::content_json::{self as cj};
-use super::json::{Expand, Params, Renderer, V1, no_space};
+use super::json::{Expand, Renderer, V1, no_space};
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::store::model::*;
@@ -30,7 +31,7 @@ async fn list(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<Response> {
     let params = Params::from_uri(&uri);
-    let window = params.window(250)?;
+    let window = params.start_window(250)?;
     let keys = params.all("spaceKey");
     let ids = params.all("spaceId");
     let space_type = params.get("type");
@@ -132,7 +133,7 @@ async fn content_all(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<Response> {
     let params = Params::from_uri(&uri);
-    let window = params.window(200)?;
+    let window = params.start_window(200)?;
     let ex = params.expand();
     let store = state.read();
     let space = readable_space(&store, &ctx.user, &key)?;
@@ -177,7 +178,7 @@ async fn content_of_type(
             ));
         }
     };
-    let window = params.window(200)?;
+    let window = params.start_window(200)?;
     let ex = params.expand();
     let store = state.read();
     let space = readable_space(&store, &ctx.user, &key)?;

@@ -16,8 +16,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn current(ctx: Ctx, State(state): State<AppState>) -> ApiResult<Response> {
-    let mut value = user_json(&state, &ctx.user);
-    value["timeZone"] = json!("Etc/UTC");
+    let mut value = user_json(&state.wiki_base(), &ctx.user);
     value["locale"] = json!("en_US");
     value["accountStatus"] = json!("active");
     value["_links"]["base"] = json!(state.wiki_base());

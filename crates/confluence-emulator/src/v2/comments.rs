@@ -12,12 +12,13 @@ mod write;
 
 use crate::errors::{ApiError, ApiResult, Flavor};
 use crate::pagination::{cursor_window, v2_list};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::store::model::{
     Access, Comment, CommentKind, Content, ContentKind, InlineAnchor, Status, User, Version,
 };
-use crate::v2::request::{BULK_FORMATS, Params, SINGLE_FORMATS, body_json, iso};
+use crate::v2::request::{BULK_FORMATS, SINGLE_FORMATS, body_json, iso};
 use axum::Router;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
@@ -300,11 +301,15 @@ fn get_one(
 ) -> ApiResult<Response> {
     let params = Params::from_uri(uri);
     let format = params.choice(V2, "body-format", SINGLE_FORMATS)?;
-    let include_version = params.flag(V2, "include-version")?.unwrap_or(true);
-    let include_versions = params.flag(V2, "include-versions")?.unwrap_or(false);
-    let include_properties = params.flag(V2, "include-properties")?.unwrap_or(false);
-    let include_operations = params.flag(V2, "include-operations")?.unwrap_or(false);
-    let include_likes = params.flag(V2, "include-likes")?.unwrap_or(false);
+    let include_version = params.exact_flag(V2, "include-version")?.unwrap_or(true);
+    let include_versions = params.exact_flag(V2, "include-versions")?.unwrap_or(false);
+    let include_properties = params
+        .exact_flag(V2, "include-properties")?
+        .unwrap_or(false);
+    let include_operations = params
+        .exact_flag(V2, "include-operations")?
+        .unwrap_or(false);
+    let include_likes = params.exact_flag(V2, "include-likes")?.unwrap_or(false);
     let store = state.read();
     let c = comment(&store, user, raw, kind)?;
     let version = match params.get("version").filter(|v| !v.is_empty()) {

@@ -3,10 +3,10 @@
 //! cannot drift apart. Writes are in [`super::content_write`].
 
 use super::json::{self, BodyFormat};
-use super::params::{Params, windowed};
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult, Flavor};
-use crate::pagination::v2_list;
+use crate::pagination::{v2_list, windowed};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::store::model::{Access, Content, ContentKind, Status, User};

@@ -4,10 +4,11 @@
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult, Flavor};
 use crate::pagination::{cursor_window, v2_list};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::store::model::{Content, ContentKind, Label, User};
-use crate::v2::request::{BULK_FORMATS, Params, body_json, iso};
+use crate::v2::request::{BULK_FORMATS, body_json, iso};
 use axum::Router;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::Uri;

@@ -3,9 +3,10 @@
 use super::{V2, comment, parse_version_number, version_json};
 use crate::errors::{ApiError, ApiResult};
 use crate::pagination::{cursor_window, v2_list};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::model::{CommentKind, User, Version};
-use crate::v2::request::{BULK_FORMATS, Params, body_json};
+use crate::v2::request::{BULK_FORMATS, body_json};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
