@@ -5,7 +5,10 @@
 
 use crate::errors::{ApiError, ApiResult, Flavor};
 use crate::pagination::{self, Window};
+use axum::extract::FromRequestParts;
 use axum::http::Uri;
+use axum::http::request::Parts;
+use std::convert::Infallible;
 
 /// The decoded query string, in order, repeated keys kept.
 #[derive(Clone, Debug, Default)]
@@ -157,6 +160,15 @@ impl Params {
                 )
             }),
         }
+    }
+}
+
+/// Lets handlers take `params: Params` directly; reading a query string cannot fail.
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Params, Infallible> {
+        Ok(Params::from_uri(&parts.uri))
     }
 }
 

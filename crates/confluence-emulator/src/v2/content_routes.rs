@@ -11,7 +11,7 @@ use crate::state::AppState;
 use crate::store::model::ContentKind;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{OriginalUri, Path, RawQuery, State};
+use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
 use axum::routing::get;
 
@@ -41,9 +41,8 @@ async fn list<F: Family>(
     State(state): State<AppState>,
     ctx: Ctx,
     OriginalUri(uri): OriginalUri,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
     let scope = Scope {
         space_id: None,
         root_only: false,
@@ -55,19 +54,17 @@ async fn get_one<F: Family>(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
     content::get(&state, &ctx, &params, F::KIND, &id)
 }
 
 async fn create<F: Family>(
     State(state): State<AppState>,
     ctx: Ctx,
-    RawQuery(query): RawQuery,
+    params: Params,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
     content_write::create(&state, &ctx, &params, F::KIND, &body)
 }
 
@@ -84,9 +81,8 @@ async fn delete<F: Family>(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
     content_write::delete(&state, &ctx, &params, F::KIND, &id)
 }
 
@@ -95,9 +91,8 @@ async fn versions<F: Family>(
     ctx: Ctx,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
     content::versions(&state, &ctx, &uri, &params, F::KIND, &id)
 }
 

@@ -12,7 +12,7 @@ use crate::params::Params;
 use crate::state::AppState;
 use crate::store::model::{Content, ContentKind};
 use axum::Router;
-use axum::extract::{OriginalUri, Path, RawQuery, State};
+use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
 use axum::routing::get;
 
@@ -87,9 +87,8 @@ async fn children(
     ctx: Ctx,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
     child_list(&state, &ctx, &uri, &params, &id, json::child_page)
 }
 
@@ -98,9 +97,8 @@ async fn direct_children(
     ctx: Ctx,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
     child_list(&state, &ctx, &uri, &params, &id, json::direct_child)
 }
 
@@ -111,9 +109,8 @@ async fn ancestors(
     ctx: Ctx,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
     let limit = params.window()?.limit;
     let store = state.read();
     let page = find(&store, &ctx.user, KIND, &id)?;
@@ -133,9 +130,8 @@ async fn descendants(
     ctx: Ctx,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
     let depth = params.integer("depth")?.unwrap_or(5);
     if !(1..=5).contains(&depth) {
         return Err(ApiError::bad_request(

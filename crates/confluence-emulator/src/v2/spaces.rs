@@ -14,7 +14,7 @@ use crate::store::model::{Access, ContentKind, Space, User};
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{OriginalUri, Path, RawQuery, State};
+use axum::extract::{OriginalUri, Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -56,9 +56,8 @@ async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     OriginalUri(uri): OriginalUri,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
     let ids = params.ids("ids")?;
     let keys = params.all("keys");
     let space_type = params.one_of(
@@ -121,9 +120,8 @@ async fn get_one(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
     let description = DescriptionFormat::parse(params.get("description-format"))?;
     let icon = params.flag("include-icon", false)?;
     let include_operations = params.flag("include-operations", false)?;
@@ -163,9 +161,9 @@ async fn permissions(
     ctx: Ctx,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let window = Params::from_query(query.as_deref()).window()?;
+    let window = params.window()?;
     let store = state.read();
     let space = find(&store, &ctx.user, &id)?;
     let all = assignments(&store, space.id);
@@ -177,9 +175,8 @@ async fn pages(
     ctx: Ctx,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
     let depth = params.one_of("depth", &["all", "root"])?.unwrap_or("all");
     let root_only = depth == "root";
     space_contents(
@@ -198,9 +195,8 @@ async fn blogposts(
     ctx: Ctx,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
     space_contents(
         &state,
         &ctx,
