@@ -1,8 +1,9 @@
 //! v1 comments as content: `POST /rest/api/content` with `type: comment` and updates of
 //! comments through `PUT /rest/api/content/{id}`.
 
-use super::content::{CreateReq, UpdateReq, check_version, id_value};
+use super::content::id_value;
 use super::content_json::{self as cj};
+use super::content_write::{CreateReq, UpdateReq, check_version};
 use super::json::{Expand, Renderer, V1, no_content};
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult};
