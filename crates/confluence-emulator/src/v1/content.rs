@@ -143,11 +143,7 @@ async fn list(
         })
         .collect();
     sort_by_orderby(&mut items, params.get("orderby"))?;
-    let r = Renderer {
-        state: &state,
-        store: &store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(&state, &store, &ctx.user);
     let values = items
         .into_iter()
         .map(|c| cj::content(&r, c, None, &ex, false))
@@ -208,11 +204,7 @@ async fn get_one(
     };
     let ex = params.expand();
     let store = state.read();
-    let r = Renderer {
-        state: &state,
-        store: &store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(&state, &store, &ctx.user);
     let value = match find(&store, &ctx.user, &raw)? {
         Target::Content(c) => {
             let wants_history = version.is_some_and(|n| n != c.version_number());

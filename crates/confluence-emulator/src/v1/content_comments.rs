@@ -80,11 +80,7 @@ pub fn create_comment(
     });
     let store = &*store;
     let created = store.comments.get(&id).ok_or_else(|| no_content(id))?;
-    let r = Renderer {
-        state,
-        store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(state, store, &ctx.user);
     Ok(axum::Json(cj::comment(&r, created, ex, true)).into_response())
 }
 
@@ -148,10 +144,6 @@ pub fn update_comment(
     );
     let store = &*store;
     let updated = store.comments.get(&id).ok_or_else(|| no_content(id))?;
-    let r = Renderer {
-        state,
-        store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(state, store, &ctx.user);
     Ok(axum::Json(cj::comment(&r, updated, ex, true)).into_response())
 }

@@ -3,7 +3,7 @@
 
 use super::content::{Target, find};
 use super::content_json::{self as cj, Lineage};
-use super::json::{Renderer, V1};
+use super::json::{Renderer, V1, add_site_links};
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult};
 use crate::params::Params;
@@ -13,7 +13,7 @@ use axum::Router;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -58,11 +58,7 @@ async fn history(
     paths.push("previousVersion".into());
     let ex = super::json::Expand::of(&paths.iter().map(String::as_str).collect::<Vec<_>>());
     let store = state.read();
-    let r = Renderer {
-        state: &state,
-        store: &store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(&state, &store, &ctx.user);
     let target = find(&store, &ctx.user, &raw)?;
     let mut value = match &target {
         Target::Content(c) => cj::history(&r, &Lineage::of_content(c, c.version_number()), &ex),
@@ -79,8 +75,7 @@ async fn history(
             cj::history(&r, &lineage, &ex)
         }
     };
-    value["_links"]["base"] = json!(state.wiki_base());
-    value["_links"]["context"] = json!("/wiki");
+    add_site_links(&mut value, &state);
     Ok(axum::Json(value).into_response())
 }
 
@@ -95,11 +90,7 @@ async fn versions(
     let ex = params.expand();
     let window = params.start_window(200)?;
     let store = state.read();
-    let r = Renderer {
-        state: &state,
-        store: &store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(&state, &store, &ctx.user);
     let (id, versions) = lineage_versions(&find(&store, &ctx.user, &raw)?);
     let items = versions
         .iter()
@@ -123,11 +114,7 @@ async fn one_version(
         )
     })?;
     let store = state.read();
-    let r = Renderer {
-        state: &state,
-        store: &store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(&state, &store, &ctx.user);
     let target = find(&store, &ctx.user, &raw)?;
     let (id, versions) = lineage_versions(&target);
     let v = versions
@@ -145,8 +132,7 @@ async fn one_version(
     {
         value["content"] = cj::content(&r, c, Some(v), &params.expand().sub("content"), false);
     }
-    value["_links"]["base"] = json!(state.wiki_base());
-    value["_links"]["context"] = json!("/wiki");
+    add_site_links(&mut value, &state);
     Ok(axum::Json(value).into_response())
 }
 

@@ -187,11 +187,7 @@ pub(super) async fn create(
     }
     let store = &*store;
     let created = store.contents.get(&id).ok_or_else(|| no_content(id))?;
-    let r = Renderer {
-        state: &state,
-        store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(&state, store, &ctx.user);
     Ok(axum::Json(cj::content(&r, created, None, &ex, true)).into_response())
 }
 
@@ -366,11 +362,7 @@ pub(super) async fn update(
     }
     let store = &*store;
     let updated = store.contents.get(&id).ok_or_else(|| no_content(id))?;
-    let r = Renderer {
-        state: &state,
-        store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(&state, store, &ctx.user);
     Ok(axum::Json(cj::content(&r, updated, None, &ex, true)).into_response())
 }
 

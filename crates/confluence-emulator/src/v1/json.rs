@@ -96,7 +96,15 @@ pub struct Renderer<'a> {
     pub viewer: &'a User,
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
+    pub fn new(state: &'a AppState, store: &'a Store, viewer: &'a User) -> Renderer<'a> {
+        Renderer {
+            state,
+            store,
+            viewer,
+        }
+    }
+
     pub fn base(&self) -> String {
         self.state.wiki_base()
     }
@@ -250,6 +258,13 @@ pub fn user_json(base: &str, u: &User) -> Value {
         "_expandable": {"operations": "", "personalSpace": ""},
         "_links": {"self": format!("{base}/rest/api/user?accountId={}", u.account_id)},
     })
+}
+
+/// The `_links.base` and `_links.context` a top-level v1 object carries, so clients can
+/// turn its relative links into absolute ones.
+pub fn add_site_links(value: &mut Value, state: &AppState) {
+    value["_links"]["base"] = json!(state.wiki_base());
+    value["_links"]["context"] = json!("/wiki");
 }
 
 /// Minimal HTML escaping for text placed into markup.

@@ -238,11 +238,7 @@ async fn search(
     let store = state.read();
     let found = hits(&store, &ctx.user, &run, &params)?;
     let total = found.len();
-    let r = Renderer {
-        state: &state,
-        store: &store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(&state, &store, &ctx.user);
     let ex = params.expand();
     let results: Vec<Value> = found
         .into_iter()
@@ -266,11 +262,7 @@ async fn content_search(
         .filter(|i| !matches!(i, Item::Space(_)))
         .collect();
     let total = found.len();
-    let r = Renderer {
-        state: &state,
-        store: &store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(&state, &store, &ctx.user);
     let ex = params.expand();
     let results: Vec<Value> = found
         .into_iter()
