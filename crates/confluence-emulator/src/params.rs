@@ -80,15 +80,15 @@ impl Params {
         }
     }
 
-    /// Exactly `true` or `false`, as the comment and attachment endpoints check; absent →
-    /// `None`, anything else → 400.
-    pub fn exact_flag(&self, flavor: Flavor, key: &str) -> ApiResult<Option<bool>> {
+    /// Exactly `true` or `false`, as the comment and attachment endpoints check; absent means
+    /// `default`, anything else is a 400.
+    pub fn exact_flag(&self, key: &str, default: bool) -> ApiResult<bool> {
         match self.get(key) {
-            None | Some("") => Ok(None),
-            Some("true") => Ok(Some(true)),
-            Some("false") => Ok(Some(false)),
+            None | Some("") => Ok(default),
+            Some("true") => Ok(true),
+            Some("false") => Ok(false),
             Some(other) => Err(ApiError::bad_request(
-                flavor,
+                Flavor::V2,
                 format!("Parameter '{key}' must be true or false, got '{other}'"),
             )),
         }

@@ -226,15 +226,11 @@ async fn get_attachment(
     OriginalUri(u): OriginalUri,
 ) -> ApiResult<Response> {
     let params = Params::from_uri(&u);
-    let include_version = params.exact_flag(V2, "include-version")?.unwrap_or(true);
-    let include_versions = params.exact_flag(V2, "include-versions")?.unwrap_or(false);
-    let include_labels = params.exact_flag(V2, "include-labels")?.unwrap_or(false);
-    let include_properties = params
-        .exact_flag(V2, "include-properties")?
-        .unwrap_or(false);
-    let include_operations = params
-        .exact_flag(V2, "include-operations")?
-        .unwrap_or(false);
+    let include_version = params.exact_flag("include-version", true)?;
+    let include_versions = params.exact_flag("include-versions", false)?;
+    let include_labels = params.exact_flag("include-labels", false)?;
+    let include_properties = params.exact_flag("include-properties", false)?;
+    let include_operations = params.exact_flag("include-operations", false)?;
     let store = s.read();
     let a = readable(&store, &ctx.user, &id)?;
     if let Some(raw) = params.get("version").filter(|v| !v.is_empty()) {
@@ -288,7 +284,7 @@ async fn delete_attachment(
     OriginalUri(u): OriginalUri,
 ) -> ApiResult<StatusCode> {
     let params = Params::from_uri(&u);
-    let purge = params.exact_flag(V2, "purge")?.unwrap_or(false);
+    let purge = params.exact_flag("purge", false)?;
     let mut store = s.write();
     let a = readable(&store, &ctx.user, &id)?;
     let (att_id, status) = (a.id, a.status);
@@ -335,7 +331,7 @@ async fn attachment_labels(
     OriginalUri(u): OriginalUri,
 ) -> ApiResult<Response> {
     let params = Params::from_uri(&u);
-    let window = cursor_window(params.get("limit"), params.get("cursor"))?;
+    let window = params.window()?;
     readable(&s.read(), &ctx.user, &id)?;
     Ok(v2_list(&s, &u, Vec::new(), window))
 }

@@ -11,7 +11,7 @@ mod inline;
 mod write;
 
 use crate::errors::{ApiError, ApiResult, Flavor};
-use crate::pagination::{cursor_window, v2_list};
+use crate::pagination::v2_list;
 use crate::params::Params;
 use crate::state::AppState;
 use crate::store::Store;
@@ -232,7 +232,7 @@ fn list(
         CommentKind::Inline => params.choices(V2, "resolution-status", inline::RESOLUTIONS)?,
         CommentKind::Footer => Vec::new(),
     };
-    let window = cursor_window(params.get("limit"), params.get("cursor"))?;
+    let window = params.window()?;
     let items: Vec<Value> = {
         let store = state.read();
         let (mut found, shape): (Vec<&Comment>, Shape) = match scope {
@@ -301,15 +301,11 @@ fn get_one(
 ) -> ApiResult<Response> {
     let params = Params::from_uri(uri);
     let format = params.choice(V2, "body-format", SINGLE_FORMATS)?;
-    let include_version = params.exact_flag(V2, "include-version")?.unwrap_or(true);
-    let include_versions = params.exact_flag(V2, "include-versions")?.unwrap_or(false);
-    let include_properties = params
-        .exact_flag(V2, "include-properties")?
-        .unwrap_or(false);
-    let include_operations = params
-        .exact_flag(V2, "include-operations")?
-        .unwrap_or(false);
-    let include_likes = params.exact_flag(V2, "include-likes")?.unwrap_or(false);
+    let include_version = params.exact_flag("include-version", true)?;
+    let include_versions = params.exact_flag("include-versions", false)?;
+    let include_properties = params.exact_flag("include-properties", false)?;
+    let include_operations = params.exact_flag("include-operations", false)?;
+    let include_likes = params.exact_flag("include-likes", false)?;
     let store = state.read();
     let c = comment(&store, user, raw, kind)?;
     let version = match params.get("version").filter(|v| !v.is_empty()) {

@@ -3,7 +3,7 @@
 
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult, Flavor};
-use crate::pagination::{cursor_window, v2_list};
+use crate::pagination::v2_list;
 use crate::params::Params;
 use crate::state::AppState;
 use crate::store::Store;
@@ -61,7 +61,7 @@ fn label_list(state: &AppState, uri: &Uri, mut labels: Vec<Label>) -> ApiResult<
     let params = Params::from_uri(uri);
     let prefixes = params.choices(V2, "prefix", PREFIXES)?;
     let sort = params.choice(V2, "sort", LABEL_SORTS)?;
-    let window = cursor_window(params.get("limit"), params.get("cursor"))?;
+    let window = params.window()?;
     if !prefixes.is_empty() {
         labels.retain(|l| prefixes.contains(&l.prefix));
     }
@@ -223,7 +223,7 @@ fn labelled_content(
         .iter()
         .map(|raw| ApiError::parse_id(V2, raw))
         .collect::<ApiResult<Vec<u64>>>()?;
-    let window = cursor_window(params.get("limit"), params.get("cursor"))?;
+    let window = params.window()?;
     let items = {
         let store = state.read();
         if !store.label_ids.values().any(|id| *id == label_id) {
