@@ -64,16 +64,27 @@ fn parse_limit(flavor: Flavor, raw: Option<&str>, max: usize) -> ApiResult<usize
 }
 
 pub fn encode_cursor(offset: usize) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("emu:{offset}"))
+    encode_tagged_cursor("emu", offset)
 }
 
 fn decode_cursor(cursor: &str) -> Option<usize> {
+    decode_tagged_cursor("emu", cursor)
+}
+
+/// An opaque cursor for `offset`; the tag keeps cursors of different lists apart.
+pub fn encode_tagged_cursor(tag: &str, offset: usize) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{tag}:{offset}"))
+}
+
+/// The offset in a cursor made by [`encode_tagged_cursor`] with the same tag.
+pub fn decode_tagged_cursor(tag: &str, cursor: &str) -> Option<usize> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(cursor.trim_end_matches('='))
         .ok()?;
     String::from_utf8(bytes)
         .ok()?
-        .strip_prefix("emu:")?
+        .strip_prefix(tag)?
+        .strip_prefix(':')?
         .parse()
         .ok()
 }

@@ -7,7 +7,7 @@ use super::json::{Expand, Renderer, V1, date, escape_html, friendly};
 use crate::auth::Ctx;
 use crate::cql_eval::{self, Item};
 use crate::errors::{ApiError, ApiResult};
-use crate::pagination::Window;
+use crate::pagination::{self, Window};
 use crate::params::Params;
 use crate::state::AppState;
 use crate::store::model::*;
@@ -16,7 +16,6 @@ use axum::extract::{OriginalUri, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use base64::Engine;
 use cql::{Expr, Field, Operator, Query, Value as CqlValue};
 use serde_json::{Value, json};
 use std::time::Instant;
@@ -50,18 +49,11 @@ fn cap(ex: &Expand) -> usize {
 
 /// Opaque `cursor` values for next/prev links (Cloud pages search results by cursor).
 fn encode_cursor(offset: usize) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("search:{offset}"))
+    pagination::encode_tagged_cursor("search", offset)
 }
 
 fn decode_cursor(cursor: &str) -> Option<usize> {
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor.trim_end_matches('='))
-        .ok()?;
-    String::from_utf8(bytes)
-        .ok()?
-        .strip_prefix("search:")?
-        .parse()
-        .ok()
+    pagination::decode_tagged_cursor("search", cursor)
 }
 
 /// What both endpoints share: the parsed query, its hits and the page of them to show.

@@ -8,6 +8,7 @@ use crate::params::Params;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::store::model::{Content, ContentKind, Label, User};
+use crate::v2::content::PAGE_SORTS;
 use crate::v2::request::{BULK_FORMATS, body_json, iso};
 use axum::Router;
 use axum::extract::{OriginalUri, Path, State};
@@ -26,16 +27,6 @@ const LABEL_SORTS: &[&str] = &[
     "-id",
     "name",
     "-name",
-];
-const CONTENT_SORTS: &[&str] = &[
-    "id",
-    "-id",
-    "created-date",
-    "-created-date",
-    "modified-date",
-    "-modified-date",
-    "title",
-    "-title",
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -217,7 +208,7 @@ fn labelled_content(
     let params = Params::from_uri(uri);
     let label_id = ApiError::parse_id(V2, raw)?;
     let format = params.choice(V2, "body-format", BULK_FORMATS)?;
-    let sort = params.choice(V2, "sort", CONTENT_SORTS)?;
+    let sort = params.choice(V2, "sort", PAGE_SORTS)?;
     let spaces = params
         .all("space-id")
         .iter()
