@@ -5,6 +5,7 @@
 
 mod upload;
 
+use super::content::readable_content;
 use super::json::user_json;
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult, Flavor};
@@ -46,17 +47,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn content<'a>(store: &'a Store, user: &User, raw: &str, write: bool) -> ApiResult<&'a Content> {
-    let id = ApiError::parse_id(V1, raw)?;
-    let content = store
-        .readable_content(user, id)
-        .ok_or_else(|| ApiError::not_found(V1, format!("No content with id {id} found")))?;
-    if write && !store.can_write_content(user, content) {
-        return Err(ApiError::forbidden(
-            V1,
-            format!("User does not have permission to add attachments to content {id}"),
-        ));
-    }
-    Ok(content)
+    readable_content(store, user, raw, write.then_some("add attachments to"))
 }
 
 /// An attachment in v1's `Content` shape (`type: attachment`).

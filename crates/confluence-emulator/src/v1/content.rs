@@ -53,6 +53,29 @@ pub fn find<'a>(store: &'a Store, user: &User, raw: &str) -> ApiResult<Target<'a
     Err(no_content(id))
 }
 
+/// A page or blog post by id if the caller can see it (404 otherwise). With `editing` (such
+/// as "edit labels on"), the caller must also be allowed to edit it, else 403.
+pub fn readable_content<'a>(
+    store: &'a Store,
+    user: &User,
+    raw: &str,
+    editing: Option<&str>,
+) -> ApiResult<&'a Content> {
+    let id = ApiError::parse_id(V1, raw)?;
+    let content = store
+        .readable_content(user, id)
+        .ok_or_else(|| ApiError::not_found(V1, format!("No content with id {id} found")))?;
+    if let Some(what) = editing
+        && !store.can_write_content(user, content)
+    {
+        return Err(ApiError::forbidden(
+            V1,
+            format!("User does not have permission to {what} content {id}"),
+        ));
+    }
+    Ok(content)
+}
+
 /// Body-limit and other body read failures answer in v1's error shape.
 pub fn body_bytes(body: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
     body.map_err(|e| ApiError::new(V1, e.status(), e.body_text()))
