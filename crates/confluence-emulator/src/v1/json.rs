@@ -1,5 +1,5 @@
-//! Building blocks of the v1 wire format shared by every v1 family: query parameters, the
-//! `expand` tree, dates, users, spaces and list envelopes. Content shapes live in
+//! Building blocks of the v1 wire format shared by every v1 family: the `expand` tree, dates,
+//! users, spaces and list envelopes (query parsing itself is [`crate::params`]). Content shapes live in
 //! `content_json.rs`.
 
 use crate::errors::{ApiError, ApiResult, Flavor};
@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 pub const V1: Flavor = Flavor::V1;
 
-/// v1-only reading: `expand` is a v1 concept.
+/// Kept with [`Expand`] rather than in `crate::params`, as `expand` exists only in v1.
 impl Params {
     pub fn expand(&self) -> Expand {
         Expand(self.all("expand"))

@@ -1,6 +1,6 @@
 //! The HTTP handlers pages and blog posts share: CRUD and versions under
 //! `/api/v2/{pages|blogposts}`, delegating to [`super::content`] and [`super::content_write`].
-//! Generic over a [`Family`] so each resource file only adds what is its own (the page tree).
+//! Generic over a `Family` so each resource file only adds what is its own (the page tree).
 
 use super::content::{self, Scope};
 use super::content_write;
