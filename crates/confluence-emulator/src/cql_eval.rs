@@ -1,14 +1,16 @@
 //! Evaluates parsed CQL against the store with the caller's permissions: what
-//! `/rest/api/search` answers. Text matching is a small stand-in for Confluence's Lucene index:
-//! case-insensitive terms, a trailing `*` for prefixes, and a plural-`s` fold.
+//! `/rest/api/search` answers. Text matching and date values live in the `text` and `dates`
+//! submodules.
+
+mod dates;
+mod text;
+
+pub use text::plain_text;
 
 use crate::store::Store;
 use crate::store::model::*;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
-use cql::{
-    Clause, Expr, Field, FunctionCall, FunctionName, Operator, Query, SortDirection, TimeUnit,
-    Value,
-};
+use chrono::{DateTime, Utc};
+use cql::{Clause, Expr, Field, FunctionName, Operator, Query, SortDirection, Value};
 use std::cmp::Ordering;
 use thiserror::Error;
 
@@ -417,11 +419,11 @@ impl<'a> Evaluator<'a> {
         haystack: &str,
         clause: &Clause,
     ) -> Result<bool, EvalError> {
-        let words = tokens(haystack);
+        let words = text::tokens(haystack);
         let any = self
             .strings(clause)?
             .iter()
-            .any(|query| text_matches(&words, query));
+            .any(|query| text::text_matches(&words, query));
         Ok(match op {
             Operator::NotContains | Operator::Ne | Operator::NotIn => !any,
             _ => any,
@@ -437,9 +439,9 @@ impl<'a> Evaluator<'a> {
         let mut results = Vec::new();
         for v in clause.value.scalars() {
             let (start, end) = match v {
-                Value::Text(t) => parse_date(t)?,
+                Value::Text(t) => dates::parse_date(t)?,
                 Value::Function(f) => {
-                    let at = self.resolve(f);
+                    let at = dates::resolve(self.now, f);
                     (at, at)
                 }
                 Value::List(_) => return Err(EvalError::NeedsText(clause.field.name().to_owned())),
@@ -460,175 +462,10 @@ impl<'a> Evaluator<'a> {
             results.iter().any(|r| *r)
         })
     }
-
-    /// `now()`, `startOfWeek("-1w")` … as an instant (weeks start on Monday).
-    fn resolve(&self, f: &FunctionCall) -> DateTime<Utc> {
-        let mut at = self.now;
-        if let Ok(Some(offset)) = f.offset() {
-            let n = offset.signed_amount();
-            at = match offset.unit {
-                TimeUnit::Year => add_months(at, n.saturating_mul(12)),
-                TimeUnit::Month => add_months(at, n),
-                unit => at + Duration::seconds(n.saturating_mul(unit.fixed_seconds().unwrap_or(0))),
-            };
-        }
-        let day = at.date_naive();
-        let start_of =
-            |d: NaiveDate| Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default());
-        let end_of =
-            |d: NaiveDate| Utc.from_utc_datetime(&d.and_hms_opt(23, 59, 59).unwrap_or_default());
-        let week_start = day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
-        let month_start = NaiveDate::from_ymd_opt(day.year(), day.month(), 1).unwrap_or(day);
-        let next_month = add_months(start_of(month_start), 1).date_naive();
-        let year_start = NaiveDate::from_ymd_opt(day.year(), 1, 1).unwrap_or(day);
-        let year_end = NaiveDate::from_ymd_opt(day.year(), 12, 31).unwrap_or(day);
-        match f.name {
-            FunctionName::Now | FunctionName::CurrentUser => at,
-            FunctionName::StartOfDay => start_of(day),
-            FunctionName::EndOfDay => end_of(day),
-            FunctionName::StartOfWeek => start_of(week_start),
-            FunctionName::EndOfWeek => end_of(week_start + Duration::days(6)),
-            FunctionName::StartOfMonth => start_of(month_start),
-            FunctionName::EndOfMonth => end_of(next_month - Duration::days(1)),
-            FunctionName::StartOfYear => start_of(year_start),
-            FunctionName::EndOfYear => end_of(year_end),
-        }
-    }
-}
-
-fn add_months(at: DateTime<Utc>, months: i64) -> DateTime<Utc> {
-    let shifted = if months >= 0 {
-        at.checked_add_months(chrono::Months::new(months.min(i64::from(u32::MAX)) as u32))
-    } else {
-        at.checked_sub_months(chrono::Months::new(
-            months.unsigned_abs().min(u64::from(u32::MAX)) as u32,
-        ))
-    };
-    shifted.unwrap_or(at)
-}
-
-/// A date value as the instant range it covers: a day, or one minute.
-fn parse_date(raw: &str) -> Result<(DateTime<Utc>, DateTime<Utc>), EvalError> {
-    let t = raw.trim();
-    for fmt in ["%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M"] {
-        if let Ok(dt) = NaiveDateTime::parse_from_str(t, fmt) {
-            let start = Utc.from_utc_datetime(&dt);
-            return Ok((start, start + Duration::seconds(59)));
-        }
-    }
-    for fmt in ["%Y-%m-%d", "%Y/%m/%d"] {
-        if let Ok(d) = NaiveDate::parse_from_str(t, fmt) {
-            let start = Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default());
-            return Ok((start, start + Duration::seconds(86_399)));
-        }
-    }
-    Err(EvalError::BadDate(raw.to_owned()))
 }
 
 /// `=`/`IN` hold when any of the item's values equals any wanted value; `!=`/`NOT IN` when none does.
 fn set_match<H, W>(op: Operator, have: &[H], want: &[W], eq: impl Fn(&H, &W) -> bool) -> bool {
     let any = have.iter().any(|h| want.iter().any(|w| eq(h, w)));
     if op.is_negative() { !any } else { any }
-}
-
-/// Text of a storage body: tags dropped, CDATA and entities kept as text.
-pub fn plain_text(storage: &str) -> String {
-    let mut out = String::with_capacity(storage.len());
-    let mut rest = storage;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&rest[..lt]);
-        let tail = &rest[lt..];
-        if let Some(cdata) = tail.strip_prefix("<![CDATA[") {
-            let end = cdata.find("]]>").unwrap_or(cdata.len());
-            out.push(' ');
-            out.push_str(&cdata[..end]);
-            out.push(' ');
-            rest = cdata.get(end + 3..).unwrap_or("");
-        } else {
-            let end = tail.find('>').map(|i| i + 1).unwrap_or(tail.len());
-            out.push(' ');
-            rest = &tail[end..];
-        }
-    }
-    out.push_str(rest);
-    out.replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&nbsp;", " ")
-}
-
-fn tokens(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| fold(&w.to_lowercase()))
-        .collect()
-}
-
-/// Folds simple plurals so `runbooks` finds `runbook` as Lucene's stemmer would.
-fn fold(word: &str) -> String {
-    if word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") {
-        word[..word.len() - 1].to_owned()
-    } else {
-        word.to_owned()
-    }
-}
-
-/// Every term of the query is in the text (`term*` matches as a prefix).
-fn text_matches(words: &[String], query: &str) -> bool {
-    let terms: Vec<(String, bool)> = query
-        .split(|c: char| !(c.is_alphanumeric() || c == '*'))
-        .filter(|t| !t.is_empty() && *t != "*")
-        .map(|t| {
-            let lower = t.to_lowercase();
-            match lower.strip_suffix('*') {
-                Some(prefix) => (prefix.to_owned(), true),
-                None => (fold(&lower), false),
-            }
-        })
-        .collect();
-    !terms.is_empty()
-        && terms.iter().all(|(term, prefix)| {
-            words.iter().any(|w| {
-                if *prefix {
-                    w.starts_with(term.as_str())
-                } else {
-                    w == term
-                }
-            })
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plain_text_keeps_cdata_and_drops_tags() {
-        let text = plain_text(
-            "<p>Hello <b>world</b></p><ac:plain-text-body><![CDATA[a < b]]></ac:plain-text-body>",
-        );
-        assert!(text.contains("Hello") && text.contains("world") && text.contains("a < b"));
-        assert!(!text.contains("<p>"));
-    }
-
-    #[test]
-    fn text_terms_prefixes_and_plurals() {
-        let words = tokens("PostgreSQL failover runbooks for the database");
-        assert!(text_matches(&words, "postgresql runbook"));
-        assert!(text_matches(&words, "fail*"));
-        assert!(!text_matches(&words, "mysql"));
-        assert!(!text_matches(&words, ""));
-    }
-
-    #[test]
-    fn dates_parse_to_ranges_or_explain() {
-        let (start, end) = parse_date("2026-05-01").unwrap();
-        assert_eq!((end - start).num_seconds(), 86_399);
-        assert!(parse_date("2026/05/01 10:30").is_ok());
-        assert_eq!(
-            parse_date("yesterday"),
-            Err(EvalError::BadDate("yesterday".into()))
-        );
-    }
 }

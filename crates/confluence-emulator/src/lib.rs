@@ -15,6 +15,7 @@ pub mod faults;
 pub mod info;
 pub mod oauth;
 pub mod pagination;
+pub mod params;
 pub mod ratelimit;
 pub mod render;
 pub mod rng;

@@ -64,16 +64,27 @@ fn parse_limit(flavor: Flavor, raw: Option<&str>, max: usize) -> ApiResult<usize
 }
 
 pub fn encode_cursor(offset: usize) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("emu:{offset}"))
+    encode_tagged_cursor("emu", offset)
 }
 
 fn decode_cursor(cursor: &str) -> Option<usize> {
+    decode_tagged_cursor("emu", cursor)
+}
+
+/// An opaque cursor for `offset`; the tag keeps cursors of different lists apart.
+pub fn encode_tagged_cursor(tag: &str, offset: usize) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{tag}:{offset}"))
+}
+
+/// The offset in a cursor made by [`encode_tagged_cursor`] with the same tag.
+pub fn decode_tagged_cursor(tag: &str, cursor: &str) -> Option<usize> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(cursor.trim_end_matches('='))
         .ok()?;
     String::from_utf8(bytes)
         .ok()?
-        .strip_prefix("emu:")?
+        .strip_prefix(tag)?
+        .strip_prefix(':')?
         .parse()
         .ok()
 }
@@ -176,6 +187,24 @@ pub fn v1_list(state: &AppState, uri: &Uri, items: Vec<Value>, window: Window) -
         "size": size,
         "_links": links,
     })
+}
+
+/// Serializes only the items inside `window`, leaving cheap placeholders elsewhere, so
+/// [`v2_list`] can count and slice the whole list without rendering bodies
+/// of pages that are not on this page of results.
+pub fn windowed<T>(items: &[T], window: Window, mut render: impl FnMut(&T) -> Value) -> Vec<Value> {
+    let end = window.offset.saturating_add(window.limit);
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            if i >= window.offset && i < end {
+                render(item)
+            } else {
+                Value::Null
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

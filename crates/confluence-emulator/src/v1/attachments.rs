@@ -5,15 +5,17 @@
 
 mod upload;
 
+use super::content::readable_content;
+use super::json::user_json;
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult, Flavor};
 use crate::pagination::{Window, start_window, v1_list};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::model::{Attachment, Content, User};
 use crate::store::{NewAttachment, Store};
 use crate::v2::attachments::{download_link, media_type_description, webui_link};
-use crate::v2::request::{Params, encode_path_segment, iso, parse_any_id};
-use crate::v2::users::v1_user_json;
+use crate::v2::request::{encode_path_segment, iso, parse_any_id};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{OriginalUri, Path, Request, State};
@@ -45,23 +47,13 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn content<'a>(store: &'a Store, user: &User, raw: &str, write: bool) -> ApiResult<&'a Content> {
-    let id = ApiError::parse_id(V1, raw)?;
-    let content = store
-        .readable_content(user, id)
-        .ok_or_else(|| ApiError::not_found(V1, format!("No content with id {id} found")))?;
-    if write && !store.can_write_content(user, content) {
-        return Err(ApiError::forbidden(
-            V1,
-            format!("User does not have permission to add attachments to content {id}"),
-        ));
-    }
-    Ok(content)
+    readable_content(store, user, raw, write.then_some("add attachments to"))
 }
 
 /// An attachment in v1's `Content` shape (`type: attachment`).
 pub fn v1_attachment_json(store: &Store, base: &str, a: &Attachment) -> Value {
     let by = match store.user_by_account(&a.author_id) {
-        Some(u) => v1_user_json(u, base),
+        Some(u) => user_json(base, u),
         None => json!({ "type": "unknown", "accountId": a.author_id }),
     };
     let container = store.contents.get(&a.container_id).map(|c| {

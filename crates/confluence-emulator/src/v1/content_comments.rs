@@ -1,8 +1,9 @@
 //! v1 comments as content: `POST /rest/api/content` with `type: comment` and updates of
 //! comments through `PUT /rest/api/content/{id}`.
 
-use super::content::{CreateReq, UpdateReq, check_version, id_value};
+use super::content::id_value;
 use super::content_json::{self as cj};
+use super::content_write::{CreateReq, UpdateReq, check_version};
 use super::json::{Expand, Renderer, V1, no_content};
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult};
@@ -79,11 +80,7 @@ pub fn create_comment(
     });
     let store = &*store;
     let created = store.comments.get(&id).ok_or_else(|| no_content(id))?;
-    let r = Renderer {
-        state,
-        store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(state, store, &ctx.user);
     Ok(axum::Json(cj::comment(&r, created, ex, true)).into_response())
 }
 
@@ -147,10 +144,6 @@ pub fn update_comment(
     );
     let store = &*store;
     let updated = store.comments.get(&id).ok_or_else(|| no_content(id))?;
-    let r = Renderer {
-        state,
-        store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(state, store, &ctx.user);
     Ok(axum::Json(cj::comment(&r, updated, ex, true)).into_response())
 }

@@ -3,16 +3,17 @@
 
 use super::content::{Target, find};
 use super::content_json::{self as cj, Lineage};
-use super::json::{Params, Renderer, V1};
+use super::json::{Renderer, V1, add_site_links};
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::model::Version;
 use axum::Router;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -57,11 +58,7 @@ async fn history(
     paths.push("previousVersion".into());
     let ex = super::json::Expand::of(&paths.iter().map(String::as_str).collect::<Vec<_>>());
     let store = state.read();
-    let r = Renderer {
-        state: &state,
-        store: &store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(&state, &store, &ctx.user);
     let target = find(&store, &ctx.user, &raw)?;
     let mut value = match &target {
         Target::Content(c) => cj::history(&r, &Lineage::of_content(c, c.version_number()), &ex),
@@ -78,8 +75,7 @@ async fn history(
             cj::history(&r, &lineage, &ex)
         }
     };
-    value["_links"]["base"] = json!(state.wiki_base());
-    value["_links"]["context"] = json!("/wiki");
+    add_site_links(&mut value, &state);
     Ok(axum::Json(value).into_response())
 }
 
@@ -92,13 +88,9 @@ async fn versions(
 ) -> ApiResult<Response> {
     let params = Params::from_uri(&uri);
     let ex = params.expand();
-    let window = params.window(200)?;
+    let window = params.start_window(200)?;
     let store = state.read();
-    let r = Renderer {
-        state: &state,
-        store: &store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(&state, &store, &ctx.user);
     let (id, versions) = lineage_versions(&find(&store, &ctx.user, &raw)?);
     let items = versions
         .iter()
@@ -122,11 +114,7 @@ async fn one_version(
         )
     })?;
     let store = state.read();
-    let r = Renderer {
-        state: &state,
-        store: &store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(&state, &store, &ctx.user);
     let target = find(&store, &ctx.user, &raw)?;
     let (id, versions) = lineage_versions(&target);
     let v = versions
@@ -144,8 +132,7 @@ async fn one_version(
     {
         value["content"] = cj::content(&r, c, Some(v), &params.expand().sub("content"), false);
     }
-    value["_links"]["base"] = json!(state.wiki_base());
-    value["_links"]["context"] = json!("/wiki");
+    add_site_links(&mut value, &state);
     Ok(axum::Json(value).into_response())
 }
 
@@ -158,7 +145,7 @@ async fn properties(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<Response> {
     let params = Params::from_uri(&uri);
-    let window = params.window(200)?;
+    let window = params.start_window(200)?;
     {
         let store = state.read();
         find(&store, &ctx.user, &raw)?;

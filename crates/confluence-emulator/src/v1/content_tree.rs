@@ -3,9 +3,10 @@
 
 use super::content::{Target, find};
 use super::content_json::{self as cj};
-use super::json::{Expand, Params, Renderer, V1};
+use super::json::{Expand, Renderer, V1, add_site_links};
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::model::*;
 use axum::Router;
@@ -52,11 +53,7 @@ async fn descendant_all(
 fn overview(ctx: &Ctx, state: &AppState, raw: &str, uri: &Uri, all: bool) -> ApiResult<Response> {
     let params = Params::from_uri(uri);
     let store = state.read();
-    let r = Renderer {
-        state,
-        store: &store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(state, &store, &ctx.user);
     let value = match find(&store, &ctx.user, raw)? {
         Target::Content(c) => cj::offspring(&r, c, &params.expand(), all),
         Target::Comment(cm) => {
@@ -72,8 +69,7 @@ fn overview(ctx: &Ctx, state: &AppState, raw: &str, uri: &Uri, all: bool) -> Api
         }),
     };
     let mut value = value;
-    value["_links"]["base"] = json!(state.wiki_base());
-    value["_links"]["context"] = json!("/wiki");
+    add_site_links(&mut value, state);
     Ok(axum::Json(value).into_response())
 }
 
@@ -105,13 +101,9 @@ fn typed(
 ) -> ApiResult<Response> {
     let params = Params::from_uri(uri);
     let ex = params.expand();
-    let window = params.window(200)?;
+    let window = params.start_window(200)?;
     let store = state.read();
-    let r = Renderer {
-        state,
-        store: &store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(state, &store, &ctx.user);
     let target = find(&store, &ctx.user, raw)?;
     let items: Vec<Value> = match (kind, &target) {
         ("page", Target::Content(c)) => pages(&r, c, all, &params, &ex),

@@ -1,68 +1,21 @@
-//! Building blocks of the v1 wire format shared by every v1 family: query parameters, the
-//! `expand` tree, dates, users, spaces and list envelopes. Content shapes live in
+//! Building blocks of the v1 wire format shared by every v1 family: the `expand` tree, dates,
+//! users, spaces and list envelopes (query parsing itself is [`crate::params`]). Content shapes live in
 //! `content_json.rs`.
 
 use crate::errors::{ApiError, ApiResult, Flavor};
-use crate::pagination::{self, Window};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::store::model::*;
-use axum::http::Uri;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
 pub const V1: Flavor = Flavor::V1;
 
-/// Query parameters in order; v1 repeats some (`expand`, `status`, `spaceKey`).
-pub struct Params(Vec<(String, String)>);
-
+/// Kept with [`Expand`] rather than in `crate::params`, as `expand` exists only in v1.
 impl Params {
-    pub fn from_uri(uri: &Uri) -> Params {
-        Params(
-            uri.query()
-                .map(|q| {
-                    url::form_urlencoded::parse(q.as_bytes())
-                        .into_owned()
-                        .collect()
-                })
-                .unwrap_or_default(),
-        )
-    }
-
-    /// The first value of `key`.
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// Every value of `key`, also split at commas (`status=current,trashed`).
-    pub fn all(&self, key: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == key)
-            .flat_map(|(_, v)| v.split(','))
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-            .collect()
-    }
-
     pub fn expand(&self) -> Expand {
         Expand(self.all("expand"))
-    }
-
-    /// `start`/`limit` with Confluence's default of 25 and the endpoint's cap.
-    pub fn window(&self, max: usize) -> ApiResult<Window> {
-        pagination::start_window(self.get("start"), self.get("limit"), max)
-    }
-
-    /// A boolean flag; absent means `default`.
-    pub fn flag(&self, key: &str, default: bool) -> bool {
-        match self.get(key) {
-            Some(v) => v.eq_ignore_ascii_case("true"),
-            None => default,
-        }
     }
 }
 
@@ -143,7 +96,15 @@ pub struct Renderer<'a> {
     pub viewer: &'a User,
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
+    pub fn new(state: &'a AppState, store: &'a Store, viewer: &'a User) -> Renderer<'a> {
+        Renderer {
+            state,
+            store,
+            viewer,
+        }
+    }
+
     pub fn base(&self) -> String {
         self.state.wiki_base()
     }
@@ -156,7 +117,7 @@ impl Renderer<'_> {
     /// A user as v1 shows it (`history.createdBy`, `version.by`, `/user`).
     pub fn user(&self, account_id: &str) -> Value {
         match self.store.user_by_account(account_id) {
-            Some(u) => user_json(self.state, u),
+            Some(u) => user_json(&self.state.wiki_base(), u),
             None => json!({
                 "type": "unknown",
                 "accountId": account_id,
@@ -277,7 +238,7 @@ impl Renderer<'_> {
 }
 
 /// A user in v1's shape.
-pub fn user_json(state: &AppState, u: &User) -> Value {
+pub fn user_json(base: &str, u: &User) -> Value {
     json!({
         "type": "known",
         "accountId": u.account_id,
@@ -291,11 +252,19 @@ pub fn user_json(state: &AppState, u: &User) -> Value {
             "isDefault": false,
         },
         "displayName": u.display_name,
+        "timeZone": "Etc/UTC",
         "isExternalCollaborator": false,
         "isGuest": false,
         "_expandable": {"operations": "", "personalSpace": ""},
-        "_links": {"self": format!("{}/rest/api/user?accountId={}", state.wiki_base(), u.account_id)},
+        "_links": {"self": format!("{base}/rest/api/user?accountId={}", u.account_id)},
     })
+}
+
+/// The `_links.base` and `_links.context` a top-level v1 object carries, so clients can
+/// turn its relative links into absolute ones.
+pub fn add_site_links(value: &mut Value, state: &AppState) {
+    value["_links"]["base"] = json!(state.wiki_base());
+    value["_links"]["context"] = json!("/wiki");
 }
 
 /// Minimal HTML escaping for text placed into markup.

@@ -2,13 +2,15 @@
 //! labels pages comes through here. Reading needs read access; changing needs write access
 //! (404 when the page is invisible, 403 when it is read-only to the caller).
 
+use super::content::readable_content;
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult, Flavor, parse_json};
 use crate::pagination::{start_window, v1_list};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::store::model::{Content, Label, User};
-use crate::v2::request::{Params, body_bytes};
+use crate::v2::request::body_bytes;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -50,17 +52,7 @@ pub fn v1_label_json(label: &Label) -> Value {
 
 /// The content, if the caller can see it; with `write`, also 403 unless they may edit it.
 fn content<'a>(store: &'a Store, user: &User, raw: &str, write: bool) -> ApiResult<&'a Content> {
-    let id = ApiError::parse_id(V1, raw)?;
-    let content = store
-        .readable_content(user, id)
-        .ok_or_else(|| ApiError::not_found(V1, format!("No content with id {id} found")))?;
-    if write && !store.can_write_content(user, content) {
-        return Err(ApiError::forbidden(
-            V1,
-            format!("User does not have permission to edit labels on content {id}"),
-        ));
-    }
-    Ok(content)
+    readable_content(store, user, raw, write.then_some("edit labels on"))
 }
 
 /// A v1 label list; `paged` reads `start`/`limit` (default 200) from the request.

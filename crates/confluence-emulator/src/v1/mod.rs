@@ -10,6 +10,7 @@ pub mod content_comments;
 pub mod content_json;
 pub mod content_meta;
 pub mod content_tree;
+pub mod content_write;
 pub mod convert;
 pub mod json;
 pub mod labels;

@@ -2,14 +2,14 @@
 //! restrictions set directly on the content are listed, as in Confluence; inherited ones
 //! still apply to reads.
 
+use super::json::user_json;
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult, Flavor};
 use crate::pagination::{Window, start_window};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::store::model::{Content, User};
-use crate::v2::request::Params;
-use crate::v2::users::v1_user_json;
 use axum::Router;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::StatusCode;
@@ -77,7 +77,7 @@ fn restriction_json(
     let users: Vec<Value> = restricted_ids(content, op)
         .iter()
         .filter_map(|id| store.user_by_account(id))
-        .map(|u| v1_user_json(u, base))
+        .map(|u| user_json(base, u))
         .collect();
     let total = users.len();
     let page: Vec<Value> = users

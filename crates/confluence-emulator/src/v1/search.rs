@@ -3,11 +3,12 @@
 //! through the OAuth gateway the second is gone with the other v1 content endpoints.
 
 use super::content_json::{self as cj};
-use super::json::{Expand, Params, Renderer, V1, date, escape_html, friendly};
+use super::json::{Expand, Renderer, V1, date, escape_html, friendly};
 use crate::auth::Ctx;
 use crate::cql_eval::{self, Item};
 use crate::errors::{ApiError, ApiResult};
-use crate::pagination::Window;
+use crate::pagination::{self, Window};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::model::*;
 use axum::Router;
@@ -15,7 +16,6 @@ use axum::extract::{OriginalUri, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use base64::Engine;
 use cql::{Expr, Field, Operator, Query, Value as CqlValue};
 use serde_json::{Value, json};
 use std::time::Instant;
@@ -49,18 +49,11 @@ fn cap(ex: &Expand) -> usize {
 
 /// Opaque `cursor` values for next/prev links (Cloud pages search results by cursor).
 fn encode_cursor(offset: usize) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("search:{offset}"))
+    pagination::encode_tagged_cursor("search", offset)
 }
 
 fn decode_cursor(cursor: &str) -> Option<usize> {
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor.trim_end_matches('='))
-        .ok()?;
-    String::from_utf8(bytes)
-        .ok()?
-        .strip_prefix("search:")?
-        .parse()
-        .ok()
+    pagination::decode_tagged_cursor("search", cursor)
 }
 
 /// What both endpoints share: the parsed query, its hits and the page of them to show.
@@ -86,7 +79,7 @@ fn prepare(params: &Params) -> ApiResult<Run> {
         .to_owned();
     let query = cql::parse(&cql)
         .map_err(|e| ApiError::bad_request(V1, format!("Could not parse cql : {cql} ({e})")))?;
-    let mut window = params.window(cap(&params.expand()))?;
+    let mut window = params.start_window(cap(&params.expand()))?;
     if let Some(cursor) = params.get("cursor").filter(|c| !c.is_empty()) {
         window.offset = decode_cursor(cursor).ok_or_else(|| {
             ApiError::bad_request(
@@ -136,7 +129,7 @@ fn hits<'a>(
     params: &Params,
 ) -> ApiResult<Vec<Item<'a>>> {
     let ctx = context(params)?;
-    let include_archived = params.flag("includeArchivedSpaces", false);
+    let include_archived = params.loose_flag("includeArchivedSpaces", false);
     let found = cql_eval::search(store, user, &run.query, chrono::Utc::now()).map_err(|e| {
         ApiError::bad_request(V1, format!("Could not execute cql : {} ({e})", run.cql))
     })?;
@@ -237,11 +230,7 @@ async fn search(
     let store = state.read();
     let found = hits(&store, &ctx.user, &run, &params)?;
     let total = found.len();
-    let r = Renderer {
-        state: &state,
-        store: &store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(&state, &store, &ctx.user);
     let ex = params.expand();
     let results: Vec<Value> = found
         .into_iter()
@@ -249,18 +238,7 @@ async fn search(
         .take(run.window.limit)
         .map(|item| result(&r, item, &ex, &mode, &terms))
         .collect();
-    let shown = results.len();
-    let body = json!({
-        "results": results,
-        "start": run.window.offset,
-        "limit": run.window.limit,
-        "size": shown,
-        "totalSize": total,
-        "cqlQuery": run.cql,
-        "searchDuration": run.started.elapsed().as_millis() as u64,
-        "_links": links(&state, &uri, run.window, shown, total),
-    });
-    Ok(axum::Json(body).into_response())
+    Ok(axum::Json(envelope(&state, &uri, &run, results, total)).into_response())
 }
 
 async fn content_search(
@@ -276,11 +254,7 @@ async fn content_search(
         .filter(|i| !matches!(i, Item::Space(_)))
         .collect();
     let total = found.len();
-    let r = Renderer {
-        state: &state,
-        store: &store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(&state, &store, &ctx.user);
     let ex = params.expand();
     let results: Vec<Value> = found
         .into_iter()
@@ -288,8 +262,13 @@ async fn content_search(
         .take(run.window.limit)
         .filter_map(|item| content_value(&r, item, &ex))
         .collect();
+    Ok(axum::Json(envelope(&state, &uri, &run, results, total)).into_response())
+}
+
+/// The list envelope both search endpoints answer with.
+fn envelope(state: &AppState, uri: &Uri, run: &Run, results: Vec<Value>, total: usize) -> Value {
     let shown = results.len();
-    let body = json!({
+    json!({
         "results": results,
         "start": run.window.offset,
         "limit": run.window.limit,
@@ -297,9 +276,8 @@ async fn content_search(
         "totalSize": total,
         "cqlQuery": run.cql,
         "searchDuration": run.started.elapsed().as_millis() as u64,
-        "_links": links(&state, &uri, run.window, shown, total),
-    });
-    Ok(axum::Json(body).into_response())
+        "_links": links(state, uri, run.window, shown, total),
+    })
 }
 
 fn content_value(r: &Renderer, item: Item, ex: &Expand) -> Option<Value> {

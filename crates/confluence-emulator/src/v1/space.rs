@@ -2,9 +2,10 @@
 //! Only spaces the caller may read exist for them.
 
 use super::content_json::{self as cj};
-use super::json::{Expand, Params, Renderer, V1, no_space};
+use super::json::{Expand, Renderer, V1, add_site_links, no_space};
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::store::model::*;
@@ -30,7 +31,7 @@ async fn list(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<Response> {
     let params = Params::from_uri(&uri);
-    let window = params.window(250)?;
+    let window = params.start_window(250)?;
     let keys = params.all("spaceKey");
     let ids = params.all("spaceId");
     let space_type = params.get("type");
@@ -63,11 +64,7 @@ async fn list(
         .filter(|s| status.is_none_or(|st| s.status == st))
         .collect();
     spaces.sort_by(|a, b| a.key.cmp(&b.key));
-    let r = Renderer {
-        state: &state,
-        store: &store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(&state, &store, &ctx.user);
     let items = spaces.into_iter().map(|s| r.space(s, &ex)).collect();
     Ok(axum::Json(crate::pagination::v1_list(&state, &uri, items, window)).into_response())
 }
@@ -88,14 +85,9 @@ async fn get_one(
     let params = Params::from_uri(&uri);
     let store = state.read();
     let space = readable_space(&store, &ctx.user, &key)?;
-    let r = Renderer {
-        state: &state,
-        store: &store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(&state, &store, &ctx.user);
     let mut value = r.space(space, &params.expand());
-    value["_links"]["base"] = json!(state.wiki_base());
-    value["_links"]["context"] = json!("/wiki");
+    add_site_links(&mut value, &state);
     Ok(axum::Json(value).into_response())
 }
 
@@ -132,15 +124,11 @@ async fn content_all(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<Response> {
     let params = Params::from_uri(&uri);
-    let window = params.window(200)?;
+    let window = params.start_window(200)?;
     let ex = params.expand();
     let store = state.read();
     let space = readable_space(&store, &ctx.user, &key)?;
-    let r = Renderer {
-        state: &state,
-        store: &store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(&state, &store, &ctx.user);
     let typed = |kind: ContentKind| {
         let sub_uri: Uri = format!("/wiki/rest/api/space/{key}/content/{}", kind.as_str())
             .parse()
@@ -177,15 +165,11 @@ async fn content_of_type(
             ));
         }
     };
-    let window = params.window(200)?;
+    let window = params.start_window(200)?;
     let ex = params.expand();
     let store = state.read();
     let space = readable_space(&store, &ctx.user, &key)?;
-    let r = Renderer {
-        state: &state,
-        store: &store,
-        viewer: &ctx.user,
-    };
+    let r = Renderer::new(&state, &store, &ctx.user);
     let values = items(&r, space, kind, &params, &ex);
     Ok(axum::Json(crate::pagination::v1_list(&state, &uri, values, window)).into_response())
 }

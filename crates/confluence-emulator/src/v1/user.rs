@@ -1,7 +1,7 @@
 //! v1 users: `GET /rest/api/user/current`. (`GET /rest/api/user?accountId=` lives with the
 //! v2 users in `v2/users.rs`.)
 
-use super::json::user_json;
+use super::json::{add_site_links, user_json};
 use crate::auth::Ctx;
 use crate::errors::ApiResult;
 use crate::state::AppState;
@@ -16,11 +16,9 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn current(ctx: Ctx, State(state): State<AppState>) -> ApiResult<Response> {
-    let mut value = user_json(&state, &ctx.user);
-    value["timeZone"] = json!("Etc/UTC");
+    let mut value = user_json(&state.wiki_base(), &ctx.user);
     value["locale"] = json!("en_US");
     value["accountStatus"] = json!("active");
-    value["_links"]["base"] = json!(state.wiki_base());
-    value["_links"]["context"] = json!("/wiki");
+    add_site_links(&mut value, &state);
     Ok(axum::Json(value).into_response())
 }

@@ -5,10 +5,11 @@
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult, Flavor};
 use crate::pagination::{cursor_window, v2_list};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::store::model::{Attachment, ContentKind, Status, User};
-use crate::v2::request::{Params, encode_path_segment, iso, parse_any_id};
+use crate::v2::request::{encode_path_segment, iso, parse_any_id};
 use axum::Router;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{StatusCode, Uri};
@@ -225,11 +226,11 @@ async fn get_attachment(
     OriginalUri(u): OriginalUri,
 ) -> ApiResult<Response> {
     let params = Params::from_uri(&u);
-    let include_version = params.flag(V2, "include-version")?.unwrap_or(true);
-    let include_versions = params.flag(V2, "include-versions")?.unwrap_or(false);
-    let include_labels = params.flag(V2, "include-labels")?.unwrap_or(false);
-    let include_properties = params.flag(V2, "include-properties")?.unwrap_or(false);
-    let include_operations = params.flag(V2, "include-operations")?.unwrap_or(false);
+    let include_version = params.exact_flag("include-version", true)?;
+    let include_versions = params.exact_flag("include-versions", false)?;
+    let include_labels = params.exact_flag("include-labels", false)?;
+    let include_properties = params.exact_flag("include-properties", false)?;
+    let include_operations = params.exact_flag("include-operations", false)?;
     let store = s.read();
     let a = readable(&store, &ctx.user, &id)?;
     if let Some(raw) = params.get("version").filter(|v| !v.is_empty()) {
@@ -283,7 +284,7 @@ async fn delete_attachment(
     OriginalUri(u): OriginalUri,
 ) -> ApiResult<StatusCode> {
     let params = Params::from_uri(&u);
-    let purge = params.flag(V2, "purge")?.unwrap_or(false);
+    let purge = params.exact_flag("purge", false)?;
     let mut store = s.write();
     let a = readable(&store, &ctx.user, &id)?;
     let (att_id, status) = (a.id, a.status);
@@ -330,7 +331,7 @@ async fn attachment_labels(
     OriginalUri(u): OriginalUri,
 ) -> ApiResult<Response> {
     let params = Params::from_uri(&u);
-    let window = cursor_window(params.get("limit"), params.get("cursor"))?;
+    let window = params.window()?;
     readable(&s.read(), &ctx.user, &id)?;
     Ok(v2_list(&s, &u, Vec::new(), window))
 }

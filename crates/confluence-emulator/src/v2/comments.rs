@@ -11,13 +11,14 @@ mod inline;
 mod write;
 
 use crate::errors::{ApiError, ApiResult, Flavor};
-use crate::pagination::{cursor_window, v2_list};
+use crate::pagination::v2_list;
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::store::model::{
     Access, Comment, CommentKind, Content, ContentKind, InlineAnchor, Status, User, Version,
 };
-use crate::v2::request::{BULK_FORMATS, Params, SINGLE_FORMATS, body_json, iso};
+use crate::v2::request::{BULK_FORMATS, SINGLE_FORMATS, body_json, iso};
 use axum::Router;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
@@ -231,7 +232,7 @@ fn list(
         CommentKind::Inline => params.choices(V2, "resolution-status", inline::RESOLUTIONS)?,
         CommentKind::Footer => Vec::new(),
     };
-    let window = cursor_window(params.get("limit"), params.get("cursor"))?;
+    let window = params.window()?;
     let items: Vec<Value> = {
         let store = state.read();
         let (mut found, shape): (Vec<&Comment>, Shape) = match scope {
@@ -300,11 +301,11 @@ fn get_one(
 ) -> ApiResult<Response> {
     let params = Params::from_uri(uri);
     let format = params.choice(V2, "body-format", SINGLE_FORMATS)?;
-    let include_version = params.flag(V2, "include-version")?.unwrap_or(true);
-    let include_versions = params.flag(V2, "include-versions")?.unwrap_or(false);
-    let include_properties = params.flag(V2, "include-properties")?.unwrap_or(false);
-    let include_operations = params.flag(V2, "include-operations")?.unwrap_or(false);
-    let include_likes = params.flag(V2, "include-likes")?.unwrap_or(false);
+    let include_version = params.exact_flag("include-version", true)?;
+    let include_versions = params.exact_flag("include-versions", false)?;
+    let include_properties = params.exact_flag("include-properties", false)?;
+    let include_operations = params.exact_flag("include-operations", false)?;
+    let include_likes = params.exact_flag("include-likes", false)?;
     let store = state.read();
     let c = comment(&store, user, raw, kind)?;
     let version = match params.get("version").filter(|v| !v.is_empty()) {

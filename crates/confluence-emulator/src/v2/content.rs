@@ -3,10 +3,10 @@
 //! cannot drift apart. Writes are in [`super::content_write`].
 
 use super::json::{self, BodyFormat};
-use super::params::{Params, windowed};
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult, Flavor};
-use crate::pagination::v2_list;
+use crate::pagination::{v2_list, windowed};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::store::model::{Access, Content, ContentKind, Status, User};
@@ -48,6 +48,20 @@ pub(crate) struct Scope {
     pub root_only: bool,
 }
 
+/// `sort` values of page lists (`PageSortOrder`); label content lists take the same.
+pub(crate) const PAGE_SORTS: &[&str] = &[
+    "id",
+    "-id",
+    "created-date",
+    "-created-date",
+    "modified-date",
+    "-modified-date",
+    "title",
+    "-title",
+];
+/// Blog post lists cannot sort by title.
+const BLOG_POST_SORTS: &[&str] = PAGE_SORTS.split_at(6).0;
+
 /// `GET /pages`, `/blogposts`, `/spaces/{id}/pages` and `/spaces/{id}/blogposts`.
 pub(crate) fn list(
     state: &AppState,
@@ -58,30 +72,8 @@ pub(crate) fn list(
     scope: Scope,
 ) -> ApiResult<Response> {
     let (statuses, sorts): (&[&str], &[&str]) = match kind {
-        ContentKind::Page => (
-            &["current", "archived", "deleted", "trashed"],
-            &[
-                "id",
-                "-id",
-                "created-date",
-                "-created-date",
-                "modified-date",
-                "-modified-date",
-                "title",
-                "-title",
-            ],
-        ),
-        ContentKind::BlogPost => (
-            &["current", "deleted", "trashed"],
-            &[
-                "id",
-                "-id",
-                "created-date",
-                "-created-date",
-                "modified-date",
-                "-modified-date",
-            ],
-        ),
+        ContentKind::Page => (&["current", "archived", "deleted", "trashed"], PAGE_SORTS),
+        ContentKind::BlogPost => (&["current", "deleted", "trashed"], BLOG_POST_SORTS),
     };
     let ids = params.ids("id")?;
     let space_ids = params.ids("space-id")?;

@@ -3,9 +3,9 @@
 
 use super::content::{find, not_found, noun};
 use super::json::{self, BodyFormat};
-use super::params::Params;
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult, Flavor, parse_json};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::NewContent;
 use crate::store::editing::NewVersion;

@@ -3,11 +3,13 @@
 
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult, Flavor};
-use crate::pagination::{cursor_window, v2_list};
+use crate::pagination::v2_list;
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::store::model::{Content, ContentKind, Label, User};
-use crate::v2::request::{BULK_FORMATS, Params, body_json, iso};
+use crate::v2::content::PAGE_SORTS;
+use crate::v2::request::{BULK_FORMATS, body_json, iso};
 use axum::Router;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::Uri;
@@ -25,16 +27,6 @@ const LABEL_SORTS: &[&str] = &[
     "-id",
     "name",
     "-name",
-];
-const CONTENT_SORTS: &[&str] = &[
-    "id",
-    "-id",
-    "created-date",
-    "-created-date",
-    "modified-date",
-    "-modified-date",
-    "title",
-    "-title",
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -60,7 +52,7 @@ fn label_list(state: &AppState, uri: &Uri, mut labels: Vec<Label>) -> ApiResult<
     let params = Params::from_uri(uri);
     let prefixes = params.choices(V2, "prefix", PREFIXES)?;
     let sort = params.choice(V2, "sort", LABEL_SORTS)?;
-    let window = cursor_window(params.get("limit"), params.get("cursor"))?;
+    let window = params.window()?;
     if !prefixes.is_empty() {
         labels.retain(|l| prefixes.contains(&l.prefix));
     }
@@ -216,13 +208,13 @@ fn labelled_content(
     let params = Params::from_uri(uri);
     let label_id = ApiError::parse_id(V2, raw)?;
     let format = params.choice(V2, "body-format", BULK_FORMATS)?;
-    let sort = params.choice(V2, "sort", CONTENT_SORTS)?;
+    let sort = params.choice(V2, "sort", PAGE_SORTS)?;
     let spaces = params
         .all("space-id")
         .iter()
         .map(|raw| ApiError::parse_id(V2, raw))
         .collect::<ApiResult<Vec<u64>>>()?;
-    let window = cursor_window(params.get("limit"), params.get("cursor"))?;
+    let window = params.window()?;
     let items = {
         let store = state.read();
         if !store.label_ids.values().any(|id| *id == label_id) {

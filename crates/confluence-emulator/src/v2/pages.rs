@@ -1,124 +1,35 @@
-//! `/api/v2/pages`: CRUD and versions (shared with blog posts in [`super::content`] and
-//! [`super::content_write`]) plus the page tree: children, direct children, ancestors and
+//! `/api/v2/pages`: CRUD and versions (shared with blog posts in [`super::content_routes`])
+//! plus the page tree: children, direct children, ancestors and
 //! descendants, each showing only pages the caller may read.
 
-use super::content::{self, Scope, find};
-use super::content_write;
+use super::content::find;
+use super::content_routes::{self, Family};
 use super::json;
-use super::params::{Params, windowed};
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult, Flavor};
-use crate::pagination::{Window, v2_list};
+use crate::pagination::{Window, v2_list, windowed};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::model::{Content, ContentKind};
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{OriginalUri, Path, RawQuery, State};
+use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
 use axum::routing::get;
 
 const KIND: ContentKind = ContentKind::Page;
 
+pub(crate) struct Pages;
+
+impl Family for Pages {
+    const KIND: ContentKind = KIND;
+}
+
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v2/pages", get(list).post(create))
-        .route(
-            "/api/v2/pages/{id}",
-            get(get_one).put(update).delete(delete),
-        )
+    content_routes::routes::<Pages>()
         .route("/api/v2/pages/{id}/children", get(children))
         .route("/api/v2/pages/{id}/direct-children", get(direct_children))
         .route("/api/v2/pages/{id}/ancestors", get(ancestors))
         .route("/api/v2/pages/{id}/descendants", get(descendants))
-        .route("/api/v2/pages/{id}/versions", get(versions))
-        .route("/api/v2/pages/{id}/versions/{number}", get(version_detail))
-}
-
-async fn list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    OriginalUri(uri): OriginalUri,
-    RawQuery(query): RawQuery,
-) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
-    let scope = Scope {
-        space_id: None,
-        root_only: false,
-    };
-    content::list(&state, &ctx, &uri, &params, KIND, scope)
-}
-
-async fn get_one(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    RawQuery(query): RawQuery,
-) -> ApiResult<Response> {
-    content::get(
-        &state,
-        &ctx,
-        &Params::from_query(query.as_deref()),
-        KIND,
-        &id,
-    )
-}
-
-async fn create(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    RawQuery(query): RawQuery,
-    body: Bytes,
-) -> ApiResult<Response> {
-    content_write::create(
-        &state,
-        &ctx,
-        &Params::from_query(query.as_deref()),
-        KIND,
-        &body,
-    )
-}
-
-async fn update(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> ApiResult<Response> {
-    content_write::update(&state, &ctx, KIND, &id, &body)
-}
-
-async fn delete(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    RawQuery(query): RawQuery,
-) -> ApiResult<Response> {
-    content_write::delete(
-        &state,
-        &ctx,
-        &Params::from_query(query.as_deref()),
-        KIND,
-        &id,
-    )
-}
-
-async fn versions(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    OriginalUri(uri): OriginalUri,
-    Path(id): Path<String>,
-    RawQuery(query): RawQuery,
-) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
-    content::versions(&state, &ctx, &uri, &params, KIND, &id)
-}
-
-async fn version_detail(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((id, number)): Path<(String, String)>,
-) -> ApiResult<Response> {
-    content::version_detail(&state, &ctx, KIND, &id, &number)
 }
 
 /// Sorts child pages by a `ChildPageSortOrder` (default: their position among siblings).
@@ -176,9 +87,8 @@ async fn children(
     ctx: Ctx,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
     child_list(&state, &ctx, &uri, &params, &id, json::child_page)
 }
 
@@ -187,9 +97,8 @@ async fn direct_children(
     ctx: Ctx,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
     child_list(&state, &ctx, &uri, &params, &id, json::direct_child)
 }
 
@@ -200,9 +109,8 @@ async fn ancestors(
     ctx: Ctx,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
     let limit = params.window()?.limit;
     let store = state.read();
     let page = find(&store, &ctx.user, KIND, &id)?;
@@ -222,9 +130,8 @@ async fn descendants(
     ctx: Ctx,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
     let depth = params.integer("depth")?.unwrap_or(5);
     if !(1..=5).contains(&depth) {
         return Err(ApiError::bad_request(

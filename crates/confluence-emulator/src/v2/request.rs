@@ -1,90 +1,11 @@
 //! Request reading shared by the comment, label, attachment, user and restriction endpoints:
-//! multi-valued query parameters, body formats, ids and timestamps.
+//! body formats, ids and timestamps. Query parameters are in [`crate::params`].
 
 use crate::errors::{ApiError, ApiResult, Flavor};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use chrono::{DateTime, SecondsFormat, Utc};
-
-/// Query parameters in order, repeated keys kept: Confluence arrays come as `a=1&a=2` or `a=1,2`.
-pub struct Params(Vec<(String, String)>);
-
-impl Params {
-    pub fn from_uri(uri: &Uri) -> Params {
-        Params(
-            uri.query()
-                .map(|q| {
-                    url::form_urlencoded::parse(q.as_bytes())
-                        .into_owned()
-                        .collect()
-                })
-                .unwrap_or_default(),
-        )
-    }
-
-    /// The first value of `key`.
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// Every value of `key`, comma-separated lists split, empty items dropped.
-    pub fn all(&self, key: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == key)
-            .flat_map(|(_, v)| v.split(','))
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-            .collect()
-    }
-
-    /// A `true`/`false` parameter; anything else is a 400 as in Confluence.
-    pub fn flag(&self, flavor: Flavor, key: &str) -> ApiResult<Option<bool>> {
-        match self.get(key) {
-            None | Some("") => Ok(None),
-            Some("true") => Ok(Some(true)),
-            Some("false") => Ok(Some(false)),
-            Some(other) => Err(ApiError::bad_request(
-                flavor,
-                format!("Parameter '{key}' must be true or false, got '{other}'"),
-            )),
-        }
-    }
-
-    /// An enumerated parameter: absent → `None`, unknown value → 400.
-    pub fn choice(&self, flavor: Flavor, key: &str, allowed: &[&str]) -> ApiResult<Option<String>> {
-        match self.get(key) {
-            None | Some("") => Ok(None),
-            Some(v) if allowed.contains(&v) => Ok(Some(v.to_owned())),
-            Some(v) => Err(ApiError::bad_request(
-                flavor,
-                format!(
-                    "Invalid value '{v}' for parameter '{key}'; expected one of: {}",
-                    allowed.join(", ")
-                ),
-            )),
-        }
-    }
-
-    /// Every value of an array parameter, each checked against `allowed`.
-    pub fn choices(&self, flavor: Flavor, key: &str, allowed: &[&str]) -> ApiResult<Vec<String>> {
-        let values = self.all(key);
-        if let Some(bad) = values.iter().find(|v| !allowed.contains(&v.as_str())) {
-            return Err(ApiError::bad_request(
-                flavor,
-                format!(
-                    "Invalid value '{bad}' for parameter '{key}'; expected one of: {}",
-                    allowed.join(", ")
-                ),
-            ));
-        }
-        Ok(values)
-    }
-}
 
 /// RFC 3339 with millis and `Z`, the only timestamp format Confluence Cloud emits.
 pub fn iso(at: DateTime<Utc>) -> String {
@@ -153,17 +74,6 @@ pub fn body_bytes(flavor: Flavor, body: Result<Bytes, BytesRejection>) -> ApiRes
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn arrays_split_on_commas_and_repeat() {
-        let uri: Uri = "/x?status=current,trashed&status=draft&limit=5"
-            .parse()
-            .unwrap();
-        let p = Params::from_uri(&uri);
-        assert_eq!(p.all("status"), vec!["current", "trashed", "draft"]);
-        assert_eq!(p.get("limit"), Some("5"));
-        assert!(p.choices(Flavor::V2, "status", &["current"]).is_err());
-    }
 
     #[test]
     fn attachment_ids_take_an_optional_prefix() {

@@ -3,10 +3,10 @@
 
 use super::content::{self, Scope};
 use super::json::{self, DescriptionFormat};
-use super::params::{Params, windowed};
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult, Flavor, parse_json};
-use crate::pagination::v2_list;
+use crate::pagination::{v2_list, windowed};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::store::editing::{NewSpace, space_operations};
@@ -14,8 +14,8 @@ use crate::store::model::{Access, ContentKind, Space, User};
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{OriginalUri, Path, RawQuery, State};
-use axum::http::StatusCode;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
@@ -56,17 +56,16 @@ async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     OriginalUri(uri): OriginalUri,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
     let ids = params.ids("ids")?;
-    let keys = params.list("keys");
+    let keys = params.all("keys");
     let space_type = params.one_of(
         "type",
         &["global", "collaboration", "knowledge_base", "personal"],
     )?;
     let status = params.one_of("status", &["current", "archived"])?;
-    let labels = params.list("labels");
+    let labels = params.all("labels");
     let sort = params
         .one_of("sort", &["id", "-id", "key", "-key", "name", "-name"])?
         .unwrap_or("id");
@@ -121,9 +120,8 @@ async fn get_one(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
     let description = DescriptionFormat::parse(params.get("description-format"))?;
     let icon = params.flag("include-icon", false)?;
     let include_operations = params.flag("include-operations", false)?;
@@ -163,9 +161,9 @@ async fn permissions(
     ctx: Ctx,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let window = Params::from_query(query.as_deref()).window()?;
+    let window = params.window()?;
     let store = state.read();
     let space = find(&store, &ctx.user, &id)?;
     let all = assignments(&store, space.id);
@@ -177,16 +175,19 @@ async fn pages(
     ctx: Ctx,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
     let depth = params.one_of("depth", &["all", "root"])?.unwrap_or("all");
-    let space_id = find(&state.read(), &ctx.user, &id)?.id;
-    let scope = Scope {
-        space_id: Some(space_id),
-        root_only: depth == "root",
-    };
-    content::list(&state, &ctx, &uri, &params, ContentKind::Page, scope)
+    let root_only = depth == "root";
+    space_contents(
+        &state,
+        &ctx,
+        &uri,
+        &id,
+        &params,
+        ContentKind::Page,
+        root_only,
+    )
 }
 
 async fn blogposts(
@@ -194,15 +195,35 @@ async fn blogposts(
     ctx: Ctx,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    params: Params,
 ) -> ApiResult<Response> {
-    let params = Params::from_query(query.as_deref());
-    let space_id = find(&state.read(), &ctx.user, &id)?.id;
+    space_contents(
+        &state,
+        &ctx,
+        &uri,
+        &id,
+        &params,
+        ContentKind::BlogPost,
+        false,
+    )
+}
+
+/// The shared page/blog post list, scoped to one space the caller may read (404 otherwise).
+fn space_contents(
+    state: &AppState,
+    ctx: &Ctx,
+    uri: &Uri,
+    raw_space_id: &str,
+    params: &Params,
+    kind: ContentKind,
+    root_only: bool,
+) -> ApiResult<Response> {
+    let space_id = find(&state.read(), &ctx.user, raw_space_id)?.id;
     let scope = Scope {
         space_id: Some(space_id),
-        root_only: false,
+        root_only,
     };
-    content::list(&state, &ctx, &uri, &params, ContentKind::BlogPost, scope)
+    content::list(state, ctx, uri, params, kind, scope)
 }
 
 #[derive(Deserialize)]

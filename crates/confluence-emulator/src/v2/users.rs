@@ -1,12 +1,14 @@
 //! Users: `POST /api/v2/users-bulk`, the v1 lookup `GET /rest/api/user?accountId=…` (which
-//! v1 `_links.self` of users point to), and the v2 and v1 user shapes other endpoints embed
-//! (restrictions, attachment versions).
+//! v1 `_links.self` of users point to), and the v2 user shape. The v1 shape is
+//! [`crate::v1::json::user_json`].
 
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult, Flavor, parse_json};
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::model::User;
-use crate::v2::request::{Params, body_bytes};
+use crate::v1::json::user_json;
+use crate::v2::request::body_bytes;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -26,16 +28,6 @@ pub fn routes() -> Router<AppState> {
         .route("/rest/api/user", get(v1_user))
 }
 
-/// v1's `Icon` also carries the picture's size; v2's has only path and isDefault.
-fn profile_picture(with_size: bool) -> Value {
-    let mut icon = json!({ "path": "/wiki/aa-avatar/default.png", "isDefault": true });
-    if with_size {
-        icon["width"] = json!(48);
-        icon["height"] = json!(48);
-    }
-    icon
-}
-
 /// A user in v2's `User` shape.
 pub fn v2_user_json(user: &User) -> Value {
     json!({
@@ -47,24 +39,7 @@ pub fn v2_user_json(user: &User) -> Value {
         "email": user.email,
         "timeZone": TIME_ZONE,
         "isExternalCollaborator": false,
-        "profilePicture": profile_picture(false),
-    })
-}
-
-/// A user in v1's `User` shape; `base` is the wiki base for its `self` link.
-pub fn v1_user_json(user: &User, base: &str) -> Value {
-    json!({
-        "type": "known",
-        "accountId": user.account_id,
-        "accountType": "atlassian",
-        "email": user.email,
-        "publicName": user.display_name,
-        "displayName": user.display_name,
-        "timeZone": TIME_ZONE,
-        "isExternalCollaborator": false,
-        "profilePicture": profile_picture(true),
-        "_expandable": { "operations": "", "personalSpace": "" },
-        "_links": { "self": format!("{base}/rest/api/user?accountId={}", user.account_id) },
+        "profilePicture": { "path": "/wiki/aa-avatar/default.png", "isDefault": true },
     })
 }
 
@@ -120,5 +95,5 @@ async fn v1_user(
     let user = store.user_by_account(account).ok_or_else(|| {
         ApiError::not_found(Flavor::V1, format!("No user with account id {account}"))
     })?;
-    Ok(axum::Json(v1_user_json(user, &s.wiki_base())))
+    Ok(axum::Json(user_json(&s.wiki_base(), user)))
 }

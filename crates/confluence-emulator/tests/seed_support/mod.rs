@@ -1,11 +1,47 @@
 //! Independent checkers for the seed tests: a build fingerprint, a zip reader with CRC
 //! checks, a PDF xref walker, Luhn and IBAN validation and an XML well-formedness checker.
-//! They do not reuse the seed's own code, so they can catch its mistakes.
+//! They do not reuse the seed's own code, so they can catch its mistakes. Also the store
+//! lookups both seed test files use.
 #![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
+use confluence_emulator::SeedKind;
+use confluence_emulator::seed;
 use confluence_emulator::store::Store;
+use confluence_emulator::store::model::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+
+pub fn demo_store() -> Store {
+    seed::build(SeedKind::Demo, 42, 0)
+}
+
+pub fn space_id(store: &Store, key: &str) -> u64 {
+    store
+        .space_by_key(key)
+        .unwrap_or_else(|| panic!("space {key}"))
+        .id
+}
+
+pub fn page<'a>(store: &'a Store, key: &str, title: &str) -> &'a Content {
+    let sid = space_id(store, key);
+    store
+        .contents
+        .values()
+        .find(|c| c.space_id == sid && c.title() == title)
+        .unwrap_or_else(|| panic!("page {key}/{title}"))
+}
+
+pub fn user<'a>(store: &'a Store, email: &str) -> &'a User {
+    store.user_by_email(email).unwrap()
+}
+
+pub fn current_pages(store: &Store) -> Vec<&Content> {
+    store
+        .contents
+        .values()
+        .filter(|c| c.kind == ContentKind::Page && c.status == Status::Current)
+        .collect()
+}
 
 /// A hash over everything the seed builds, so two builds can be compared.
 pub fn fingerprint(store: &Store) -> String {

@@ -2,10 +2,11 @@
 
 use super::{V2, comment, parse_version_number, version_json};
 use crate::errors::{ApiError, ApiResult};
-use crate::pagination::{cursor_window, v2_list};
+use crate::pagination::v2_list;
+use crate::params::Params;
 use crate::state::AppState;
 use crate::store::model::{CommentKind, User, Version};
-use crate::v2::request::{BULK_FORMATS, Params, body_json};
+use crate::v2::request::{BULK_FORMATS, body_json};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -20,7 +21,7 @@ pub(super) fn versions(
     let params = Params::from_uri(uri);
     let format = params.choice(V2, "body-format", BULK_FORMATS)?;
     let sort = params.choice(V2, "sort", &["modified-date", "-modified-date"])?;
-    let window = cursor_window(params.get("limit"), params.get("cursor"))?;
+    let window = params.window()?;
     let items: Vec<Value> = {
         let store = state.read();
         let c = comment(&store, user, raw, kind)?;
