@@ -20,7 +20,7 @@ pub enum ApiStyle {
     OAuth { cloud_id: String },
 }
 
-/// The authenticated caller, put into request extensions by [`authenticate`].
+/// The authenticated caller, put into request extensions by [`authenticate_site`] or [`authenticate_oauth`].
 #[derive(Clone, Debug)]
 pub struct Caller {
     pub account_id: String,
