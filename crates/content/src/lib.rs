@@ -1,0 +1,59 @@
+//! Confluence storage XHTML → compact, faithful Markdown (for agents) and plain text (for DLP).
+//!
+//! Storage fragments are parsed into a small tree first (see [`dom`]) so that hostile input is
+//! bounded in one place: size and depth limits apply before any rendering happens.
+//! Malformed XML is an error carrying the byte position ([`ContentError::Malformed`]);
+//! [`plain_text`] instead falls back to the raw input so DLP never scans less than the page holds.
+
+pub mod dom;
+mod entities;
+mod markdown;
+mod text;
+
+pub use markdown::storage_to_markdown;
+pub use text::plain_text;
+
+/// Looks up display names for `ri:user` references (account id → "Display Name").
+pub trait UserResolver {
+    fn display_name(&self, account_id: &str) -> Option<String>;
+}
+
+impl<F: Fn(&str) -> Option<String>> UserResolver for F {
+    fn display_name(&self, account_id: &str) -> Option<String> {
+        self(account_id)
+    }
+}
+
+/// Conversion options. `Default` has no user resolver (mentions render as `@account-id`).
+pub struct Options<'a> {
+    pub users: Option<&'a dyn UserResolver>,
+    /// Inputs longer than this (bytes) are rejected rather than parsed.
+    pub max_input_bytes: usize,
+    /// Element nesting deeper than this is rejected (guards recursion in the renderer).
+    pub max_depth: usize,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Self {
+            users: None,
+            max_input_bytes: 16 * 1024 * 1024,
+            max_depth: 256,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ContentError {
+    #[error("storage body is {size} bytes; the limit is {limit}")]
+    TooLarge { size: usize, limit: usize },
+    #[error("elements nest deeper than {limit} levels (at byte {position})")]
+    TooDeep { limit: usize, position: u64 },
+    #[error("malformed storage XHTML at byte {position}: {message}")]
+    Malformed { position: u64, message: String },
+}
+
+/// Rough token estimate used by size reports: characters / 4.
+pub fn estimate_tokens(s: &str) -> usize {
+    s.chars().count().div_ceil(4)
+}

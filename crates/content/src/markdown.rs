@@ -1,0 +1,356 @@
+//! Renders the storage tree as compact GFM Markdown.
+//!
+//! Principles: keep every text node, code body and link target; escape only characters that
+//! would change Markdown meaning where they stand (so `snake_case` stays intact); never escape
+//! inside code.
+
+use crate::dom::{Element, Node, parse};
+use crate::{ContentError, Options};
+
+mod escape;
+mod macros;
+
+use escape::{code_span, escape_line_start, escape_text, fence, link_dest};
+
+/// Converts a storage fragment to Markdown.
+pub fn storage_to_markdown(storage: &str, opts: &Options) -> Result<String, ContentError> {
+    let nodes = parse(storage, opts)?;
+    let mut out = Renderer { opts }.blocks(&nodes, "\n\n");
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+pub(crate) struct Renderer<'a, 'b> {
+    pub(crate) opts: &'a Options<'b>,
+}
+
+const BLOCK_TAGS: &[&str] = &[
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "table",
+    "pre",
+    "blockquote",
+    "hr",
+    "div",
+    "section",
+    "ac:layout",
+    "ac:layout-section",
+    "ac:layout-cell",
+    "ac:task-list",
+    "ac:rich-text-body",
+    "ac:adf-extension",
+];
+
+fn is_block(n: &Node) -> bool {
+    match n {
+        Node::Element(e) if e.name == "ac:structured-macro" || e.name == "ac:macro" => {
+            !macros::is_inline(e)
+        }
+        Node::Element(e) => BLOCK_TAGS.contains(&e.name.as_str()),
+        _ => false,
+    }
+}
+
+impl Renderer<'_, '_> {
+    /// Renders mixed content: runs of inline nodes become paragraphs, blocks render alone.
+    pub(crate) fn blocks(&self, nodes: &[Node], sep: &str) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        let mut run: Vec<&Node> = Vec::new();
+        for n in nodes {
+            if is_block(n) {
+                self.flush(&mut run, &mut parts);
+                if let Node::Element(e) = n {
+                    let b = self.block(e);
+                    if !b.trim().is_empty() {
+                        parts.push(b);
+                    }
+                }
+            } else {
+                run.push(n);
+            }
+        }
+        self.flush(&mut run, &mut parts);
+        parts.join(sep)
+    }
+
+    fn flush(&self, run: &mut Vec<&Node>, parts: &mut Vec<String>) {
+        if run.is_empty() {
+            return;
+        }
+        let text = self.inlines(run.drain(..));
+        let text = text.trim();
+        if !text.is_empty() {
+            parts.push(escape_line_start(text));
+        }
+    }
+
+    fn block(&self, e: &Element) -> String {
+        match e.name.as_str() {
+            "p" => escape_line_start(self.inlines(e.children.iter()).trim()),
+            h if h.len() == 2 && h.starts_with('h') => {
+                let level = h[1..].parse::<usize>().unwrap_or(1).clamp(1, 6);
+                let text = self.inlines(e.children.iter());
+                format!("{} {}", "#".repeat(level), text.trim())
+            }
+            "ul" | "ol" => self.list(e),
+            "table" => self.table(e),
+            "pre" => fence("", &e.text()),
+            "blockquote" => quote(&self.blocks(&e.children, "\n\n")),
+            "hr" => "---".to_string(),
+            "ac:task-list" => self.tasks(e),
+            "ac:structured-macro" | "ac:macro" => self.macro_block(e),
+            _ => self.blocks(&e.children, "\n\n"),
+        }
+    }
+
+    fn list(&self, e: &Element) -> String {
+        let ordered = e.name == "ol";
+        let start = e
+            .attr("start")
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(1);
+        let mut items = Vec::new();
+        let mut n = start;
+        for child in &e.children {
+            let body = match child {
+                Node::Element(li) if li.name == "li" => self.blocks(&li.children, "\n"),
+                Node::Element(_) => self.blocks(std::slice::from_ref(child), "\n"),
+                Node::Text(t) | Node::CData(t) if t.trim().is_empty() => continue,
+                other => self.blocks(std::slice::from_ref(other), "\n"),
+            };
+            let marker = if ordered {
+                format!("{n}. ")
+            } else {
+                "- ".to_string()
+            };
+            n += 1;
+            items.push(indent(&marker, &body));
+        }
+        items.join("\n")
+    }
+
+    fn tasks(&self, e: &Element) -> String {
+        let mut items = Vec::new();
+        for task in e.child_elements().filter(|t| t.name == "ac:task") {
+            let done = task
+                .first_child("ac:task-status")
+                .is_some_and(|s| s.text().trim() == "complete");
+            let body = task
+                .first_child("ac:task-body")
+                .map(|b| self.blocks(&b.children, "\n"))
+                .unwrap_or_default();
+            let marker = if done { "- [x] " } else { "- [ ] " };
+            items.push(indent(marker, &body));
+        }
+        items.join("\n")
+    }
+
+    fn table(&self, e: &Element) -> String {
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        let mut stack: Vec<&Element> = vec![e];
+        let mut trs = Vec::new();
+        // Rows may sit directly in the table or in thead/tbody/tfoot.
+        while let Some(el) = stack.pop() {
+            for c in el.child_elements().collect::<Vec<_>>().into_iter().rev() {
+                match c.name.as_str() {
+                    "tr" => trs.push(c),
+                    "thead" | "tbody" | "tfoot" => stack.push(c),
+                    _ => {}
+                }
+            }
+        }
+        for tr in trs {
+            let mut row = Vec::new();
+            for cell in tr
+                .child_elements()
+                .filter(|c| c.name == "td" || c.name == "th")
+            {
+                row.push(self.cell(cell));
+                let span = cell.attr("colspan").and_then(|s| s.parse::<usize>().ok());
+                for _ in 1..span.unwrap_or(1).min(64) {
+                    row.push(String::new());
+                }
+            }
+            rows.push(row);
+        }
+        let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+        if cols == 0 {
+            return String::new();
+        }
+        let mut out = String::new();
+        for (i, row) in rows.iter().enumerate() {
+            out.push('|');
+            for c in 0..cols {
+                out.push(' ');
+                out.push_str(row.get(c).map(String::as_str).unwrap_or(""));
+                out.push_str(" |");
+            }
+            out.push('\n');
+            if i == 0 {
+                out.push('|');
+                out.push_str(&"---|".repeat(cols));
+                out.push('\n');
+            }
+        }
+        out.truncate(out.trim_end().len());
+        out
+    }
+
+    /// Block content in a cell is flattened onto one line with `<br>` so GFM keeps the table.
+    fn cell(&self, cell: &Element) -> String {
+        let body = self.blocks(&cell.children, "\n");
+        body.lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join("<br>")
+            .replace('|', "\\|")
+    }
+
+    /// Inline content with HTML whitespace collapsing.
+    pub(crate) fn inlines<'n>(&self, nodes: impl IntoIterator<Item = &'n Node>) -> String {
+        let mut out = String::new();
+        for n in nodes {
+            let piece = match n {
+                Node::Text(t) => escape_text(&collapse(t)),
+                Node::CData(t) => escape_text(&collapse(t)),
+                Node::Element(e) => self.inline(e),
+            };
+            // Avoid double spaces where whitespace meets across node boundaries.
+            if out.ends_with(' ') && piece.starts_with(' ') {
+                out.push_str(&piece[1..]);
+            } else {
+                out.push_str(&piece);
+            }
+        }
+        out
+    }
+
+    fn inline(&self, e: &Element) -> String {
+        match e.name.as_str() {
+            "strong" | "b" => wrap("**", &self.inlines(&e.children)),
+            "em" | "i" => wrap("*", &self.inlines(&e.children)),
+            "s" | "del" | "strike" => wrap("~~", &self.inlines(&e.children)),
+            "code" | "kbd" | "samp" | "tt" => code_span(&e.text()),
+            "br" => "<br>".to_string(),
+            "a" => {
+                let text = self.inlines(&e.children);
+                match e.attr("href") {
+                    Some(href) if text.trim().is_empty() || text.trim() == href => {
+                        format!("<{}>", href.replace('>', "%3E"))
+                    }
+                    Some(href) => format!("[{}]({})", text.trim(), link_dest(href)),
+                    None => text,
+                }
+            }
+            "img" => {
+                let alt = escape_text(e.attr("alt").unwrap_or(""));
+                format!("![{alt}]({})", link_dest(e.attr("src").unwrap_or("")))
+            }
+            "time" => e
+                .attr("datetime")
+                .map(str::to_string)
+                .unwrap_or_else(|| e.text()),
+            "ac:emoticon" => match e.attr("ac:emoji-fallback") {
+                Some(f) if !f.is_empty() => f.to_string(),
+                _ => format!(":{}:", e.attr("ac:name").unwrap_or("emoticon")),
+            },
+            "ac:link" => self.link(e),
+            "ac:image" => self.image(e),
+            "ac:placeholder" => format!("[placeholder: {}]", collapse(&e.text()).trim()),
+            "ac:structured-macro" | "ac:macro" => {
+                if macros::is_inline(e) {
+                    self.macro_inline(e)
+                } else {
+                    self.macro_block(e).lines().collect::<Vec<_>>().join("<br>")
+                }
+            }
+            n if n.starts_with("ri:") => macros::resource_target(e).0,
+            n if BLOCK_TAGS.contains(&n) => {
+                let b = self.blocks(&e.children, "\n");
+                b.lines().collect::<Vec<_>>().join("<br>")
+            }
+            _ => self.inlines(&e.children),
+        }
+    }
+}
+
+fn collapse(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    let mut ws = false;
+    for c in t.chars() {
+        if c.is_whitespace() {
+            ws = true;
+        } else {
+            if ws {
+                out.push(' ');
+            }
+            ws = false;
+            out.push(c);
+        }
+    }
+    if ws {
+        out.push(' ');
+    }
+    out
+}
+
+/// Emphasis markers must hug the text, so edge whitespace moves outside them.
+fn wrap(marker: &str, inner: &str) -> String {
+    let t = inner.trim();
+    if t.is_empty() {
+        return inner.to_string();
+    }
+    let lead = if inner.starts_with(char::is_whitespace) {
+        " "
+    } else {
+        ""
+    };
+    let trail = if inner.ends_with(char::is_whitespace) {
+        " "
+    } else {
+        ""
+    };
+    format!("{lead}{marker}{t}{marker}{trail}")
+}
+
+pub(crate) fn quote(body: &str) -> String {
+    body.lines()
+        .map(|l| {
+            if l.is_empty() {
+                ">".to_string()
+            } else {
+                format!("> {l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn indent(marker: &str, body: &str) -> String {
+    let pad = " ".repeat(marker.len().min(4));
+    let mut out = String::new();
+    for (i, line) in body.lines().enumerate() {
+        if i == 0 {
+            out.push_str(marker);
+        } else {
+            out.push('\n');
+            if !line.is_empty() {
+                out.push_str(&pad);
+            }
+        }
+        out.push_str(line);
+    }
+    if out.is_empty() {
+        out.push_str(marker.trim_end());
+    }
+    out
+}
