@@ -9,7 +9,17 @@ use content::{Options, estimate_tokens, storage_to_markdown};
 
 fn main() {
     let store = confluence_emulator::seed::build(SeedKind::Demo, 42, 0);
-    let opts = Options::default();
+    // Mentions resolve to display names, as an agent-facing server would do.
+    let names: std::collections::HashMap<String, String> = store
+        .users
+        .iter()
+        .map(|u| (u.account_id.clone(), u.display_name.clone()))
+        .collect();
+    let resolver = |id: &str| names.get(id).cloned();
+    let opts = Options {
+        users: Some(&resolver),
+        ..Options::default()
+    };
     let (mut storage_total, mut md_total, mut failures) = (0usize, 0usize, 0usize);
     println!("{:>8} {:>8} {:>6}  title", "storage", "markdown", "ratio");
     for c in store.contents.values() {

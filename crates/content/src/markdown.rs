@@ -156,18 +156,8 @@ impl Renderer<'_, '_> {
 
     fn table(&self, e: &Element) -> String {
         let mut rows: Vec<Vec<String>> = Vec::new();
-        let mut stack: Vec<&Element> = vec![e];
         let mut trs = Vec::new();
-        // Rows may sit directly in the table or in thead/tbody/tfoot.
-        while let Some(el) = stack.pop() {
-            for c in el.child_elements().collect::<Vec<_>>().into_iter().rev() {
-                match c.name.as_str() {
-                    "tr" => trs.push(c),
-                    "thead" | "tbody" | "tfoot" => stack.push(c),
-                    _ => {}
-                }
-            }
-        }
+        collect_rows(e, &mut trs);
         for tr in trs {
             let mut row = Vec::new();
             for cell in tr
@@ -279,6 +269,17 @@ impl Renderer<'_, '_> {
                 b.lines().collect::<Vec<_>>().join("<br>")
             }
             _ => self.inlines(&e.children),
+        }
+    }
+}
+
+/// Rows sit directly in the table or in thead/tbody/tfoot; document order is kept.
+fn collect_rows<'e>(el: &'e Element, out: &mut Vec<&'e Element>) {
+    for c in el.child_elements() {
+        match c.name.as_str() {
+            "tr" => out.push(c),
+            "thead" | "tbody" | "tfoot" => collect_rows(c, out),
+            _ => {}
         }
     }
 }

@@ -28,10 +28,7 @@ pub(crate) fn resource_target(r: &Element) -> (String, String) {
         "ri:page" => {
             let title = a("ri:content-title");
             (
-                format!(
-                    "confluence-page:{}",
-                    with_space(a("ri:space-key"), title.clone())
-                ),
+                format!("page:{}", with_space(a("ri:space-key"), title.clone())),
                 title,
             )
         }
@@ -44,7 +41,7 @@ pub(crate) fn resource_target(r: &Element) -> (String, String) {
                 format!("{day}/{title}")
             };
             (
-                format!("confluence-blog:{}", with_space(a("ri:space-key"), path)),
+                format!("blog:{}", with_space(a("ri:space-key"), path)),
                 title,
             )
         }
@@ -63,12 +60,9 @@ pub(crate) fn resource_target(r: &Element) -> (String, String) {
             (dest, file)
         }
         "ri:url" => (a("ri:value"), a("ri:value")),
-        "ri:space" => (
-            format!("confluence-space:{}", a("ri:space-key")),
-            a("ri:space-key"),
-        ),
+        "ri:space" => (format!("space:{}", a("ri:space-key")), a("ri:space-key")),
         "ri:content-entity" => (
-            format!("confluence-content:{}", a("ri:content-id")),
+            format!("content:{}", a("ri:content-id")),
             a("ri:content-id"),
         ),
         _ => {
