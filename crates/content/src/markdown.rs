@@ -96,8 +96,8 @@ impl Renderer<'_, '_> {
     fn block(&self, e: &Element) -> String {
         match e.name.as_str() {
             "p" => escape_line_start(self.inlines(e.children.iter()).trim()),
-            h if h.len() == 2 && h.starts_with('h') => {
-                let level = h[1..].parse::<usize>().unwrap_or(1).clamp(1, 6);
+            h if heading_level(h).is_some() => {
+                let level = heading_level(h).unwrap_or(1);
                 let text = self.inlines(e.children.iter());
                 format!("{} {}", "#".repeat(level), text.trim())
             }
@@ -164,7 +164,15 @@ impl Renderer<'_, '_> {
                 .child_elements()
                 .filter(|c| c.name == "td" || c.name == "th")
             {
-                row.push(self.cell(cell));
+                let mut text = self.cell(cell);
+                // Header cells are bold already; `**` around a whole header adds nothing.
+                if cell.name == "th" {
+                    let inner = text.strip_prefix("**").and_then(|t| t.strip_suffix("**"));
+                    if let Some(inner) = inner.filter(|i| !i.contains("**")) {
+                        text = inner.to_string();
+                    }
+                }
+                row.push(text);
                 let span = cell.attr("colspan").and_then(|s| s.parse::<usize>().ok());
                 for _ in 1..span.unwrap_or(1).min(64) {
                     row.push(String::new());
@@ -245,10 +253,14 @@ impl Renderer<'_, '_> {
                 let alt = escape_text(e.attr("alt").unwrap_or(""));
                 format!("![{alt}]({})", link_dest(e.attr("src").unwrap_or("")))
             }
-            "time" => e
-                .attr("datetime")
-                .map(str::to_string)
-                .unwrap_or_else(|| e.text()),
+            "time" => {
+                let text = collapse(&e.text()).trim().to_string();
+                match e.attr("datetime") {
+                    Some(d) if text.is_empty() || text == d => d.to_string(),
+                    Some(d) => format!("{} ({d})", escape_text(&text)),
+                    None => escape_text(&text),
+                }
+            }
             "ac:emoticon" => match e.attr("ac:emoji-fallback") {
                 Some(f) if !f.is_empty() => f.to_string(),
                 _ => format!(":{}:", e.attr("ac:name").unwrap_or("emoticon")),
@@ -271,6 +283,11 @@ impl Renderer<'_, '_> {
             _ => self.inlines(&e.children),
         }
     }
+}
+
+fn heading_level(name: &str) -> Option<usize> {
+    let level = name.strip_prefix('h')?.parse::<usize>().ok()?;
+    (1..=6).contains(&level).then_some(level)
 }
 
 /// Rows sit directly in the table or in thead/tbody/tfoot; document order is kept.

@@ -1,0 +1,64 @@
+//! Fidelity: every text node, code body, link target and table cell of each source appears in
+//! its Markdown — over the fixture corpus and the emulator's demo pages.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use content::{Options, storage_to_markdown};
+
+fn fixtures() -> Vec<(String, String)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+    let mut out: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn corpus_has_at_least_40_fixtures() {
+    assert!(fixtures().len() >= 40);
+}
+
+#[test]
+fn fixtures_are_faithful() {
+    let mut failures = Vec::new();
+    for (name, src) in fixtures() {
+        let md = storage_to_markdown(&src, &Options::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let problems = common::fidelity_problems(&src, &md);
+        if !problems.is_empty() {
+            failures.push(format!("{name}:\n{md}\n{problems:#?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn demo_pages_convert_and_are_faithful() {
+    let store = confluence_emulator::seed::build(confluence_emulator::SeedKind::Demo, 42, 0);
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for c in store.contents.values() {
+        for v in &c.versions {
+            count += 1;
+            match storage_to_markdown(&v.body, &Options::default()) {
+                Ok(md) => {
+                    let problems = common::fidelity_problems(&v.body, &md);
+                    if !problems.is_empty() {
+                        failures.push(format!("{}: {problems:#?}", v.title));
+                    }
+                }
+                Err(e) => failures.push(format!("{}: {e}", v.title)),
+            }
+        }
+    }
+    assert!(count > 100, "demo corpus unexpectedly small: {count}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
