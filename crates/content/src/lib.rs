@@ -1,5 +1,10 @@
 //! Confluence storage XHTML → compact, faithful Markdown (for agents) and plain text (for DLP).
 //!
+//! Link notation keeps every target: `[[SPACE:Title]]` for a page link showing the page's own
+//! title, otherwise `[text](page:SPACE/Title#anchor)`, `attachment:file`, `blog:SPACE/day/Title`,
+//! `space:KEY`; users as `@Display Name` (via [`UserResolver`]) or `@account-id`. Macros without a
+//! Markdown form become `[macro NAME: key=value, …]` so nothing is silently dropped.
+//!
 //! Storage fragments are parsed into a small tree first (see [`dom`]) so that hostile input is
 //! bounded in one place: size and depth limits apply before any rendering happens.
 //! Malformed XML is an error carrying the byte position ([`ContentError::Malformed`]);

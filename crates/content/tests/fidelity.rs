@@ -62,3 +62,27 @@ fn demo_pages_convert_and_are_faithful() {
     assert!(count > 100, "demo corpus unexpectedly small: {count}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Guards the size target reported by `cargo run -p content --example size_report`.
+#[test]
+fn demo_corpus_markdown_is_at_most_45_percent_of_storage() {
+    let store = confluence_emulator::seed::build(confluence_emulator::SeedKind::Demo, 42, 0);
+    let names: std::collections::HashMap<String, String> = store
+        .users
+        .iter()
+        .map(|u| (u.account_id.clone(), u.display_name.clone()))
+        .collect();
+    let resolver = |id: &str| names.get(id).cloned();
+    let opts = Options {
+        users: Some(&resolver),
+        ..Options::default()
+    };
+    let (mut s, mut m) = (0, 0);
+    for c in store.contents.values() {
+        let v = c.versions.last().unwrap();
+        s += content::estimate_tokens(&v.body);
+        m += content::estimate_tokens(&storage_to_markdown(&v.body, &opts).unwrap());
+    }
+    let ratio = m as f64 / s as f64;
+    assert!(ratio <= 0.45, "ratio {ratio:.3}");
+}

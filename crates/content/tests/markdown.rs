@@ -72,3 +72,14 @@ fn plain_text_holds_parameters_targets_and_cdata() {
         assert!(t.contains(want), "{want} missing from {t:?}");
     }
 }
+
+#[test]
+fn page_links_keep_their_target() {
+    let src = "<p><ac:link><ri:page ri:space-key=\"ENG\" ri:content-title=\"Deploy Guide\"/>\
+        </ac:link> <ac:link><ri:page ri:space-key=\"ENG\" ri:content-title=\"Deploy Guide\"/>\
+        <ac:plain-text-link-body><![CDATA[how to deploy]]></ac:plain-text-link-body></ac:link></p>";
+    assert_eq!(
+        md(src),
+        "[[ENG:Deploy Guide]] [how to deploy](<page:ENG/Deploy Guide>)\n"
+    );
+}

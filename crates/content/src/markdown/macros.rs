@@ -108,6 +108,20 @@ impl Renderer<'_, '_> {
             dest.push('#');
             dest.push_str(a);
         }
+        let default_body = body.is_empty() || body == escape_text(&default_text);
+        // A page link showing its own title would repeat the title; the wiki form says it once.
+        if res.name == "ri:page" && default_body && !default_text.contains([']', '\n']) {
+            let wiki = dest
+                .strip_prefix("page:")
+                .unwrap_or(&dest)
+                .replacen('/', ":", 1);
+            let wiki = if res.attr("ri:space-key").is_some_and(|k| !k.is_empty()) {
+                wiki
+            } else {
+                dest.strip_prefix("page:").unwrap_or(&dest).to_string()
+            };
+            return format!("[[{wiki}]]");
+        }
         let text = if body.is_empty() {
             escape_text(&default_text)
         } else {
