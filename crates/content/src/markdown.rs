@@ -15,7 +15,11 @@ use escape::{code_span, escape_line_start, escape_text, fence, link_dest};
 /// Converts a storage fragment to Markdown.
 pub fn storage_to_markdown(storage: &str, opts: &Options) -> Result<String, ContentError> {
     let nodes = parse(storage, opts)?;
-    let mut out = Renderer { opts }.blocks(&nodes, "\n\n");
+    let renderer = Renderer {
+        opts,
+        in_cell: std::cell::Cell::new(false),
+    };
+    let mut out = renderer.blocks(&nodes, "\n\n");
     if !out.is_empty() {
         out.push('\n');
     }
@@ -24,6 +28,8 @@ pub fn storage_to_markdown(storage: &str, opts: &Options) -> Result<String, Cont
 
 pub(crate) struct Renderer<'a, 'b> {
     pub(crate) opts: &'a Options<'b>,
+    /// Inside a table cell, code cannot be fenced; it becomes one code span per line.
+    pub(crate) in_cell: std::cell::Cell<bool>,
 }
 
 const BLOCK_TAGS: &[&str] = &[
@@ -103,12 +109,25 @@ impl Renderer<'_, '_> {
             }
             "ul" | "ol" => self.list(e),
             "table" => self.table(e),
-            "pre" => fence("", &e.text()),
+            "pre" => self.code_block("", &e.text()),
             "blockquote" => quote(&self.blocks(&e.children, "\n\n")),
             "hr" => "---".to_string(),
             "ac:task-list" => self.tasks(e),
             "ac:structured-macro" | "ac:macro" => self.macro_block(e),
             _ => self.blocks(&e.children, "\n\n"),
+        }
+    }
+
+    /// Fenced code, or per-line code spans inside table cells where fences cannot live.
+    pub(crate) fn code_block(&self, info: &str, body: &str) -> String {
+        if self.in_cell.get() {
+            body.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(code_span)
+                .collect::<Vec<_>>()
+                .join("\n")
+        } else {
+            fence(info, body)
         }
     }
 
@@ -205,7 +224,9 @@ impl Renderer<'_, '_> {
 
     /// Block content in a cell is flattened onto one line with `<br>` so GFM keeps the table.
     fn cell(&self, cell: &Element) -> String {
+        let outer = self.in_cell.replace(true);
         let body = self.blocks(&cell.children, "\n");
+        self.in_cell.set(outer);
         body.lines()
             .filter(|l| !l.trim().is_empty())
             .collect::<Vec<_>>()

@@ -101,3 +101,28 @@ proptest! {
         let _ = plain_text(&s);
     }
 }
+
+#[test]
+fn deep_but_allowed_nesting_renders_without_overflowing_the_stack() {
+    for (open, close) in [
+        ("<ul><li>", "</li></ul>"),
+        ("<blockquote>", "</blockquote>"),
+        ("<table><tr><td>", "</td></tr></table>"),
+        ("<strong>", "</strong>"),
+        (
+            "<ac:structured-macro ac:name=\"info\"><ac:rich-text-body>",
+            "</ac:rich-text-body></ac:structured-macro>",
+        ),
+    ] {
+        let levels = 250 / (open.matches('<').count());
+        let src = open.repeat(levels) + "deep" + &close.repeat(levels);
+        let md = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || storage_to_markdown(&src, &Options::default()))
+            .unwrap()
+            .join()
+            .unwrap()
+            .unwrap();
+        assert!(md.contains("deep"), "{open}");
+    }
+}

@@ -1,6 +1,6 @@
 //! Macros, `ac:link` and `ac:image`: every target and parameter is kept in the output.
 
-use super::escape::{escape_text, fence, link_dest};
+use super::escape::{escape_text, link_dest};
 use super::{Renderer, quote};
 use crate::dom::{Element, Node};
 
@@ -96,7 +96,7 @@ impl Renderer<'_, '_> {
                 .find_map(|k| res.attr(k))
                 .unwrap_or("unknown");
             let shown = self.opts.users.and_then(|u| u.display_name(id));
-            let mention = format!("@{}", shown.as_deref().unwrap_or(id));
+            let mention = format!("@{}", escape_text(shown.as_deref().unwrap_or(id)));
             return if body.is_empty() || body == mention {
                 mention
             } else {
@@ -194,9 +194,9 @@ impl Renderer<'_, '_> {
                 if let Some(t) = title {
                     info.push_str(&format!(" title=\"{t}\""));
                 }
-                fence(&info, plain.as_deref().unwrap_or(""))
+                self.code_block(&info, plain.as_deref().unwrap_or(""))
             }
-            "noformat" => fence("", plain.as_deref().unwrap_or("")),
+            "noformat" => self.code_block("", plain.as_deref().unwrap_or("")),
             kind @ ("info" | "note" | "warning" | "tip" | "panel") => {
                 let label = match (kind, title) {
                     ("panel", Some(t)) => format!("**{t}:**"),
@@ -234,7 +234,7 @@ impl Renderer<'_, '_> {
                 let mut out = placeholder(n, &params);
                 if let Some(p) = plain.filter(|p| !p.trim().is_empty()) {
                     out.push('\n');
-                    out.push_str(&fence("", &p));
+                    out.push_str(&self.code_block("", &p));
                 }
                 if !rich.is_empty() {
                     out.push_str("\n\n");
