@@ -141,7 +141,11 @@ impl Renderer<'_, '_> {
         let mut n = start;
         for child in &e.children {
             let body = match child {
-                Node::Element(li) if li.name == "li" => self.blocks(&li.children, "\n"),
+                Node::Element(li) if li.name == "li" => {
+                    // Several paragraphs need blank lines or they would merge into one.
+                    let paras = li.child_elements().filter(|c| c.name == "p").count();
+                    self.blocks(&li.children, if paras > 1 { "\n\n" } else { "\n" })
+                }
                 Node::Element(_) => self.blocks(std::slice::from_ref(child), "\n"),
                 Node::Text(t) | Node::CData(t) if t.trim().is_empty() => continue,
                 other => self.blocks(std::slice::from_ref(other), "\n"),

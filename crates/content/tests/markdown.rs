@@ -83,3 +83,26 @@ fn page_links_keep_their_target() {
         "[[ENG:Deploy Guide]] [how to deploy](<page:ENG/Deploy Guide>)\n"
     );
 }
+
+#[test]
+fn text_that_looks_like_block_syntax_is_escaped_once() {
+    assert_eq!(md("<p>* not a bullet</p>"), "\\* not a bullet\n");
+    assert_eq!(md("<p>~~~ not a fence</p>"), "\\~~~ not a fence\n");
+    assert_eq!(md("<p>2. not a list</p>"), "2\\. not a list\n");
+    assert_eq!(md("<p>5 * 3 and a_b</p>"), "5 * 3 and a_b\n");
+}
+
+#[test]
+fn list_items_with_several_paragraphs_stay_separate() {
+    assert_eq!(
+        md("<ul><li><p>one</p><p>two</p></li><li>three</li></ul>"),
+        "- one\n\n  two\n- three\n"
+    );
+}
+
+#[test]
+fn leading_emphasis_is_not_escaped() {
+    assert_eq!(md("<p><strong>Bold</strong> start</p>"), "**Bold** start\n");
+    assert_eq!(md("<p>-5 degrees</p>"), "-5 degrees\n");
+    assert_eq!(md("<p>---</p>"), "\\---\n");
+}

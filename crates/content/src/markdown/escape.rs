@@ -66,7 +66,19 @@ pub(crate) fn escape_text(s: &str) -> String {
 pub(crate) fn escape_line_start(s: &str) -> String {
     let first = s.chars().next();
     match first {
-        Some('#' | '>' | '+' | '-' | '=' | '|') => format!("\\{s}"),
+        Some('#' | '>') => format!("\\{s}"),
+        Some(c @ ('-' | '+' | '*' | '=' | '~')) => {
+            let next = s[c.len_utf8()..].chars().next();
+            let bullet = c != '=' && c != '~' && next.is_none_or(char::is_whitespace);
+            // `---`, `***`, `===` alone are rules or setext underlines; `~~~` opens a fence.
+            let rule = s.chars().all(|x| x == c || x == ' ');
+            let tilde_fence = c == '~' && s.starts_with("~~~");
+            if bullet || rule || tilde_fence {
+                format!("\\{s}")
+            } else {
+                s.to_string()
+            }
+        }
         Some(c) if c.is_ascii_digit() => {
             let digits = s.chars().take_while(char::is_ascii_digit).count();
             let rest = &s[digits..];
