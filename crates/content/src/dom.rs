@@ -74,6 +74,8 @@ pub fn parse(storage: &str, opts: &Options) -> Result<Vec<Node>, ContentError> {
     let offset = OPEN.len() as u64;
     let pos = |p: u64| p.saturating_sub(offset);
     let mut reader = Reader::from_str(&wrapped);
+    // A bare `&` (as in "AT&T") is common in hand-edited bodies; keep it as text.
+    reader.config_mut().allow_dangling_amp = true;
     let malformed = |p: u64, m: String| ContentError::Malformed {
         position: pos(p),
         message: m,

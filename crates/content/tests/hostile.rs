@@ -126,3 +126,16 @@ fn deep_but_allowed_nesting_renders_without_overflowing_the_stack() {
         assert!(md.contains("deep"), "{open}");
     }
 }
+
+#[test]
+fn dangling_ampersands_are_text() {
+    let md = storage_to_markdown("<p>AT&T & co</p>", &Options::default()).unwrap();
+    assert_eq!(md, "AT&T & co\n");
+}
+
+#[test]
+fn doctype_entities_are_never_expanded() {
+    let src = "<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]><p>&b;</p>";
+    let md = storage_to_markdown(src, &Options::default()).unwrap();
+    assert!(md.contains("&b;") && md.len() < 40, "{md}");
+}
