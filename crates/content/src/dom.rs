@@ -70,6 +70,7 @@ pub fn parse(storage: &str, opts: &Options) -> Result<Vec<Node>, ContentError> {
             limit: opts.max_input_bytes,
         });
     }
+    let storage = crate::normalize_newlines(storage);
     let wrapped = format!("{OPEN}{storage}{CLOSE}");
     let offset = OPEN.len() as u64;
     let pos = |p: u64| p.saturating_sub(offset);

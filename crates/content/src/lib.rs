@@ -1,9 +1,18 @@
-//! Confluence storage XHTML → compact, faithful Markdown (for agents) and plain text (for DLP).
+//! Confluence storage XHTML → compact, faithful Markdown (for agents) and plain text (for DLP),
+//! and agents' Markdown → storage.
 //!
 //! Link notation keeps every target: `[[SPACE:Title]]` for a page link showing the page's own
 //! title, otherwise `[text](page:SPACE/Title#anchor)`, `attachment:file`, `blog:SPACE/day/Title`,
 //! `space:KEY`; users as `@Display Name` (via [`UserResolver`]) or `@account-id`. Macros without a
 //! Markdown form become `[macro NAME: key=value, …]` so nothing is silently dropped.
+//!
+//! [`markdown_to_storage`] goes back: agents' Markdown (CommonMark + GFM tables, task lists,
+//! strikethrough) becomes storage, the notation above mapping back to `ac:link`, `ac:image`,
+//! panel/expand macros (labelled quotes such as `> **Info:** …`, and GitHub alerts such as
+//! `> [!TIP]`), `[STATUS: …]`, `[TOC]`, `[child pages]`, `[anchor: …]` and `[macro jira: …]`;
+//! `@Name` becomes a mention only when [`AccountResolver`] knows it. Raw HTML is kept as text and only allow-listed macros and URL
+//! schemes are produced, so Markdown cannot inject scripts or macros. Reading the written
+//! storage gives the same Markdown back (round-trip tests over fixtures and the demo corpus).
 //!
 //! Storage fragments are parsed into a small tree first (see [`dom`]) so that hostile input is
 //! bounded in one place: size and depth limits apply before any rendering happens.
@@ -13,10 +22,15 @@
 pub mod dom;
 mod entities;
 mod markdown;
+mod notation;
 mod text;
+mod to_storage;
+mod views;
 
 pub use markdown::storage_to_markdown;
 pub use text::plain_text;
+pub use to_storage::{AccountResolver, WriteOptions, markdown_to_storage};
+pub use views::{OutlineEntry, Section, ViewError, Window, outline, section, window};
 
 /// Looks up display names for `ri:user` references (account id → "Display Name").
 pub trait UserResolver {
@@ -56,6 +70,16 @@ pub enum ContentError {
     TooDeep { limit: usize, position: u64 },
     #[error("malformed storage XHTML at byte {position}: {message}")]
     Malformed { position: u64, message: String },
+}
+
+/// Line endings as XML 1.0 (§2.11) and CommonMark define them: `\r\n` and a lone `\r` are both
+/// a newline. Normalizing before either parser keeps code bodies identical across round trips.
+pub(crate) fn normalize_newlines(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 /// Rough token estimate used by size reports: characters / 4.

@@ -8,9 +8,14 @@ use crate::dom::{Element, Node, parse};
 use crate::{ContentError, Options};
 
 mod escape;
+mod inline_join;
 mod macros;
 
-use escape::{code_span, escape_line_start, escape_text, fence, link_dest};
+use inline_join::{InlineJoiner, emphasis_bit, emphasis_marker, is_code, merge_adjacent_emphasis};
+
+use escape::{
+    code_span, escape_bracketed, escape_line_start, escape_text, fence, is_autolink, link_dest,
+};
 
 /// Converts a storage fragment to Markdown.
 pub fn storage_to_markdown(storage: &str, opts: &Options) -> Result<String, ContentError> {
@@ -18,6 +23,8 @@ pub fn storage_to_markdown(storage: &str, opts: &Options) -> Result<String, Cont
     let renderer = Renderer {
         opts,
         in_cell: std::cell::Cell::new(false),
+        in_link_text: std::cell::Cell::new(false),
+        open_emphasis: std::cell::Cell::new(0),
     };
     let mut out = renderer.blocks(&nodes, "\n\n");
     if !out.is_empty() {
@@ -30,6 +37,13 @@ pub(crate) struct Renderer<'a, 'b> {
     pub(crate) opts: &'a Options<'b>,
     /// Inside a table cell, code cannot be fenced; it becomes one code span per line.
     pub(crate) in_cell: std::cell::Cell<bool>,
+    /// Inside link text every `]` is escaped: literal `[` always are, so a bare `]` would
+    /// close the text early.
+    pub(crate) in_link_text: std::cell::Cell<bool>,
+    /// Emphasis kinds open around the current inline, one bit per marker. Emphasis nested in
+    /// its own kind adds nothing and cannot be written back unambiguously (`*a*b**`), so it
+    /// renders as its content.
+    pub(crate) open_emphasis: std::cell::Cell<u8>,
 }
 
 const BLOCK_TAGS: &[&str] = &[
@@ -71,13 +85,26 @@ impl Renderer<'_, '_> {
     pub(crate) fn blocks(&self, nodes: &[Node], sep: &str) -> String {
         let mut parts: Vec<String> = Vec::new();
         let mut run: Vec<&Node> = Vec::new();
+        // (ordered, alternate markers) of the list just rendered, if the last part is a list.
+        let mut prev_list: Option<(bool, bool)> = None;
         for n in nodes {
             if is_block(n) {
-                self.flush(&mut run, &mut parts);
+                if self.flush(&mut run, &mut parts) {
+                    prev_list = None;
+                }
                 if let Node::Element(e) = n {
-                    let b = self.block(e);
+                    let kind = list_kind(e);
+                    // Adjacent lists of one kind would merge in Markdown: alternate markers.
+                    let alt =
+                        matches!((kind, prev_list), (Some(k), Some((pk, pa))) if k == pk && !pa);
+                    let b = match e.name.as_str() {
+                        "ul" | "ol" => self.list(e, alt),
+                        "ac:task-list" => self.tasks(e, alt),
+                        _ => self.block(e),
+                    };
                     if !b.trim().is_empty() {
                         parts.push(b);
+                        prev_list = kind.map(|k| (k, alt));
                     }
                 }
             } else {
@@ -88,31 +115,35 @@ impl Renderer<'_, '_> {
         parts.join(sep)
     }
 
-    fn flush(&self, run: &mut Vec<&Node>, parts: &mut Vec<String>) {
+    /// Renders a run of inline nodes as one paragraph; true when it produced one.
+    fn flush(&self, run: &mut Vec<&Node>, parts: &mut Vec<String>) -> bool {
         if run.is_empty() {
-            return;
+            return false;
         }
         let text = self.inlines(run.drain(..));
-        let text = text.trim();
-        if !text.is_empty() {
-            parts.push(escape_line_start(text));
+        let text = trim_breaks(&text);
+        if text.is_empty() {
+            return false;
         }
+        parts.push(escape_line_start(text));
+        true
     }
 
     fn block(&self, e: &Element) -> String {
         match e.name.as_str() {
-            "p" => escape_line_start(self.inlines(e.children.iter()).trim()),
+            "p" => escape_line_start(trim_breaks(&self.inlines(e.children.iter()))),
             h if heading_level(h).is_some() => {
                 let level = heading_level(h).unwrap_or(1);
                 let text = self.inlines(e.children.iter());
-                format!("{} {}", "#".repeat(level), text.trim())
+                let text = escape_closing_hashes(trim_breaks(&text));
+                format!("{} {}", "#".repeat(level), text)
             }
-            "ul" | "ol" => self.list(e),
+            "ul" | "ol" => self.list(e, false),
             "table" => self.table(e),
             "pre" => self.code_block("", &e.text()),
             "blockquote" => quote(&self.blocks(&e.children, "\n\n")),
             "hr" => "---".to_string(),
-            "ac:task-list" => self.tasks(e),
+            "ac:task-list" => self.tasks(e, false),
             "ac:structured-macro" | "ac:macro" => self.macro_block(e),
             _ => self.blocks(&e.children, "\n\n"),
         }
@@ -131,7 +162,8 @@ impl Renderer<'_, '_> {
         }
     }
 
-    fn list(&self, e: &Element) -> String {
+    /// `alt` switches to `*` / `1)` markers, which start a new list in Markdown.
+    fn list(&self, e: &Element, alt: bool) -> String {
         let ordered = e.name == "ol";
         let start = e
             .attr("start")
@@ -150,10 +182,16 @@ impl Renderer<'_, '_> {
                 Node::Text(t) | Node::CData(t) if t.trim().is_empty() => continue,
                 other => self.blocks(std::slice::from_ref(other), "\n"),
             };
-            let marker = if ordered {
-                format!("{n}. ")
-            } else {
-                "- ".to_string()
+            // An empty item shows nothing, and a bare `-` under a line would read as a
+            // heading underline.
+            if body.trim().is_empty() {
+                continue;
+            }
+            let marker = match (ordered, alt) {
+                (true, false) => format!("{n}. "),
+                (true, true) => format!("{n}) "),
+                (false, false) => "- ".to_string(),
+                (false, true) => "* ".to_string(),
             };
             n += 1;
             items.push(indent(&marker, &body));
@@ -161,7 +199,7 @@ impl Renderer<'_, '_> {
         items.join("\n")
     }
 
-    fn tasks(&self, e: &Element) -> String {
+    fn tasks(&self, e: &Element, alt: bool) -> String {
         let mut items = Vec::new();
         for task in e.child_elements().filter(|t| t.name == "ac:task") {
             let done = task
@@ -171,8 +209,9 @@ impl Renderer<'_, '_> {
                 .first_child("ac:task-body")
                 .map(|b| self.blocks(&b.children, "\n"))
                 .unwrap_or_default();
-            let marker = if done { "- [x] " } else { "- [ ] " };
-            items.push(indent(marker, &body));
+            let bullet = if alt { '*' } else { '-' };
+            let check = if done { 'x' } else { ' ' };
+            items.push(indent(&format!("{bullet} [{check}] "), &body));
         }
         items.join("\n")
     }
@@ -240,50 +279,97 @@ impl Renderer<'_, '_> {
 
     /// Inline content with HTML whitespace collapsing.
     pub(crate) fn inlines<'n>(&self, nodes: impl IntoIterator<Item = &'n Node>) -> String {
-        let mut out = String::new();
-        for n in nodes {
-            let piece = match n {
-                Node::Text(t) => escape_text(&collapse(t)),
-                Node::CData(t) => escape_text(&collapse(t)),
-                Node::Element(e) => self.inline(e),
-            };
-            // Avoid double spaces where whitespace meets across node boundaries.
-            if out.ends_with(' ') && piece.starts_with(' ') {
-                out.push_str(&piece[1..]);
-            } else {
-                out.push_str(&piece);
+        let mut joiner = InlineJoiner::new(self.in_cell.get());
+        // Adjacent code elements become one span: `` `a``b` `` would read back as one anyway.
+        let mut code = String::new();
+        for n in merge_adjacent_emphasis(nodes) {
+            if let Node::Element(e) = &*n
+                && is_code(e)
+            {
+                code.push_str(&e.text());
+                continue;
+            }
+            if !code.is_empty() {
+                joiner.push(&code_span(&std::mem::take(&mut code)), None);
+            }
+            match &*n {
+                Node::Text(t) | Node::CData(t) => joiner.push(&self.escape(&collapse(t)), None),
+                Node::Element(e) => {
+                    let open = self.open_emphasis.get();
+                    let marker = emphasis_marker(&e.name).filter(|m| open & emphasis_bit(m) == 0);
+                    joiner.push(&self.inline(e), marker);
+                }
             }
         }
-        out
+        if !code.is_empty() {
+            joiner.push(&code_span(&code), None);
+        }
+        joiner.finish()
+    }
+
+    /// Text as Markdown; in link text `]` is escaped too.
+    pub(crate) fn escape(&self, text: &str) -> String {
+        if self.in_link_text.get() {
+            escape_bracketed(text)
+        } else {
+            escape_text(text)
+        }
+    }
+
+    /// Inline content rendered as the text of a link.
+    pub(crate) fn link_text(&self, nodes: &[Node]) -> String {
+        let outer = self.in_link_text.replace(true);
+        let text = self.inlines(nodes);
+        self.in_link_text.set(outer);
+        text
+    }
+
+    /// An emphasis element, or just its content when the same kind is already open.
+    fn emphasis(&self, e: &Element) -> String {
+        let Some(marker) = emphasis_marker(&e.name) else {
+            return self.inlines(&e.children);
+        };
+        let bit = emphasis_bit(marker);
+        let outer = self.open_emphasis.get();
+        if outer & bit != 0 {
+            return self.inlines(&e.children);
+        }
+        self.open_emphasis.set(outer | bit);
+        let inner = self.inlines(&e.children);
+        self.open_emphasis.set(outer);
+        wrap(marker, &inner)
     }
 
     fn inline(&self, e: &Element) -> String {
         match e.name.as_str() {
-            "strong" | "b" => wrap("**", &self.inlines(&e.children)),
-            "em" | "i" => wrap("*", &self.inlines(&e.children)),
-            "s" | "del" | "strike" => wrap("~~", &self.inlines(&e.children)),
+            "strong" | "b" | "em" | "i" | "s" | "del" | "strike" => self.emphasis(e),
             "code" | "kbd" | "samp" | "tt" => code_span(&e.text()),
             "br" => "<br>".to_string(),
             "a" => {
-                let text = self.inlines(&e.children);
+                let text = self.link_text(&e.children);
                 match e.attr("href") {
-                    Some(href) if text.trim().is_empty() || text.trim() == href => {
-                        format!("<{}>", href.replace('>', "%3E"))
+                    Some(href)
+                        if (text.trim().is_empty() || text.trim() == href) && is_autolink(href) =>
+                    {
+                        format!("<{href}>")
+                    }
+                    Some(href) if text.trim().is_empty() => {
+                        format!("[{}]({})", escape_bracketed(href), link_dest(href))
                     }
                     Some(href) => format!("[{}]({})", text.trim(), link_dest(href)),
                     None => text,
                 }
             }
             "img" => {
-                let alt = escape_text(e.attr("alt").unwrap_or(""));
+                let alt = escape_bracketed(e.attr("alt").unwrap_or(""));
                 format!("![{alt}]({})", link_dest(e.attr("src").unwrap_or("")))
             }
             "time" => {
                 let text = collapse(&e.text()).trim().to_string();
                 match e.attr("datetime") {
                     Some(d) if text.is_empty() || text == d => d.to_string(),
-                    Some(d) => format!("{} ({d})", escape_text(&text)),
-                    None => escape_text(&text),
+                    Some(d) => format!("{} ({d})", self.escape(&text)),
+                    None => self.escape(&text),
                 }
             }
             "ac:emoticon" => match e.attr("ac:emoji-fallback") {
@@ -292,7 +378,12 @@ impl Renderer<'_, '_> {
             },
             "ac:link" => self.link(e),
             "ac:image" => self.image(e),
-            "ac:placeholder" => format!("[placeholder: {}]", collapse(&e.text()).trim()),
+            "ac:placeholder" => {
+                format!(
+                    "[placeholder: {}]",
+                    escape_bracketed(collapse(&e.text()).trim())
+                )
+            }
             "ac:structured-macro" | "ac:macro" => {
                 if macros::is_inline(e) {
                     self.macro_inline(e)
@@ -310,6 +401,15 @@ impl Renderer<'_, '_> {
     }
 }
 
+/// Lists and task lists that would continue one another when adjacent: Some(ordered).
+fn list_kind(e: &Element) -> Option<bool> {
+    match e.name.as_str() {
+        "ol" => Some(true),
+        "ul" | "ac:task-list" => Some(false),
+        _ => None,
+    }
+}
+
 fn heading_level(name: &str) -> Option<usize> {
     let level = name.strip_prefix('h')?.parse::<usize>().ok()?;
     (1..=6).contains(&level).then_some(level)
@@ -322,6 +422,36 @@ fn collect_rows<'e>(el: &'e Element, out: &mut Vec<&'e Element>) {
             "tr" => out.push(c),
             "thead" | "tbody" | "tfoot" => collect_rows(c, out),
             _ => {}
+        }
+    }
+}
+
+/// A heading ending in ` #` (or only `#`) would lose it as a closing sequence.
+fn escape_closing_hashes(text: &str) -> String {
+    let body = text.trim_end_matches('#');
+    let closing =
+        text.len() > body.len() && (body.is_empty() || body.ends_with(char::is_whitespace));
+    if closing {
+        format!("{body}\\{}", &text[body.len()..])
+    } else {
+        text.to_string()
+    }
+}
+
+/// Trims whitespace and line breaks at a block's edges, where they show nothing.
+fn trim_breaks(s: &str) -> &str {
+    let mut t = s.trim();
+    loop {
+        let next = t.strip_prefix("<br>").or_else(|| {
+            // `\<br>` is the literal text, not a break.
+            t.strip_suffix("<br>").filter(|rest| {
+                let backslashes = rest.chars().rev().take_while(|&c| c == '\\').count();
+                backslashes % 2 == 0
+            })
+        });
+        match next.map(str::trim) {
+            Some(n) => t = n,
+            None => return t,
         }
     }
 }

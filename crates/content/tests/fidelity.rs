@@ -21,6 +21,46 @@ fn fixtures() -> Vec<(String, String)> {
     out
 }
 
+/// The scanner itself: each category is recognised, and an item is only "found" when present.
+#[test]
+fn scanner_sorts_items_into_categories_and_flags_what_is_dropped() {
+    use common::Category;
+    let src = "<p>Intro <ac:link><ri:page ri:content-title=\"Runbook\"/></ac:link></p>\
+        <table><tr><td>cell one</td></tr></table>\
+        <ac:structured-macro ac:name=\"code\"><ac:plain-text-body><![CDATA[let a_b = 1;\n]]>\
+        </ac:plain-text-body></ac:structured-macro>";
+    let summary = |md: &str| {
+        let mut found: Vec<(Category, String, bool)> = common::check(src, md)
+            .into_iter()
+            .map(|i| (i.category, i.expected.clone(), i.found()))
+            .collect();
+        found.sort();
+        found
+    };
+    assert_eq!(
+        summary(""),
+        vec![
+            (Category::Text, "Intro".into(), false),
+            (Category::Code, "let a_b = 1;\n".into(), false),
+            (Category::LinkTarget, "Runbook".into(), false),
+            (Category::TableCell, "cell one".into(), false),
+        ]
+    );
+    // Text on a non-table line does not count for a cell; escaped code does not count as code.
+    let lossy = "Intro [[Runbook]]\ncell one\n\nlet a\\_b = 1;\n";
+    assert_eq!(
+        summary(lossy),
+        vec![
+            (Category::Text, "Intro".into(), true),
+            (Category::Code, "let a_b = 1;\n".into(), false),
+            (Category::LinkTarget, "Runbook".into(), true),
+            (Category::TableCell, "cell one".into(), false),
+        ]
+    );
+    let faithful = "Intro [[Runbook]]\n\n| cell one |\n\n```\nlet a_b = 1;\n```\n";
+    assert!(common::fidelity_problems(src, faithful).is_empty());
+}
+
 #[test]
 fn corpus_has_at_least_40_fixtures() {
     assert!(fixtures().len() >= 40);

@@ -87,7 +87,8 @@ fn page_links_keep_their_target() {
 #[test]
 fn text_that_looks_like_block_syntax_is_escaped_once() {
     assert_eq!(md("<p>* not a bullet</p>"), "\\* not a bullet\n");
-    assert_eq!(md("<p>~~~ not a fence</p>"), "\\~~~ not a fence\n");
+    // Each tilde is escaped: at the paragraph edge the escaper cannot see what precedes.
+    assert_eq!(md("<p>~~~ not a fence</p>"), "\\~\\~\\~ not a fence\n");
     assert_eq!(md("<p>2. not a list</p>"), "2\\. not a list\n");
     assert_eq!(md("<p>5 * 3 and a_b</p>"), "5 * 3 and a_b\n");
 }

@@ -1,8 +1,9 @@
 //! Macros, `ac:link` and `ac:image`: every target and parameter is kept in the output.
 
-use super::escape::{escape_text, link_dest};
+use super::escape::{escape_bracketed, escape_text, link_dest};
 use super::{Renderer, quote};
 use crate::dom::{Element, Node};
+use crate::notation::{encode_name, is_simple_space_key, join_space};
 
 const INLINE: &[&str] = &["status", "jira", "anchor"];
 
@@ -14,21 +15,16 @@ pub(crate) fn is_inline(e: &Element) -> bool {
     INLINE.contains(&name(e))
 }
 
-/// The target of an `ri:` resource as (destination, default link text).
+/// The target of an `ri:` resource as (destination, default link text); the notation is
+/// described in [`crate::notation`].
 pub(crate) fn resource_target(r: &Element) -> (String, String) {
     let a = |k: &str| r.attr(k).unwrap_or("").to_string();
-    let with_space = |space: String, title: String| {
-        if space.is_empty() {
-            title
-        } else {
-            format!("{space}/{title}")
-        }
-    };
     match r.name.as_str() {
         "ri:page" => {
             let title = a("ri:content-title");
+            let path = encode_name(&title);
             (
-                format!("page:{}", with_space(a("ri:space-key"), title.clone())),
+                format!("page:{}", join_space(&a("ri:space-key"), &path)),
                 title,
             )
         }
@@ -36,12 +32,12 @@ pub(crate) fn resource_target(r: &Element) -> (String, String) {
             let title = a("ri:content-title");
             let day = a("ri:posting-day");
             let path = if day.is_empty() {
-                title.clone()
+                encode_name(&title)
             } else {
-                format!("{day}/{title}")
+                format!("{day}/{}", encode_name(&title))
             };
             (
-                format!("blog:{}", with_space(a("ri:space-key"), path)),
+                format!("blog:{}", join_space(&a("ri:space-key"), &path)),
                 title,
             )
         }
@@ -50,12 +46,13 @@ pub(crate) fn resource_target(r: &Element) -> (String, String) {
             let owner = r
                 .first_child("ri:page")
                 .or_else(|| r.first_child("ri:blog-post"));
+            let name = encode_name(&file);
             let dest = match owner {
                 Some(p) => {
                     let (owner_dest, _) = resource_target(p);
-                    format!("attachment:{file}?on={owner_dest}")
+                    format!("attachment:{name}?on={owner_dest}")
                 }
-                None => format!("attachment:{file}"),
+                None => format!("attachment:{name}"),
             };
             (dest, file)
         }
@@ -75,9 +72,9 @@ pub(crate) fn resource_target(r: &Element) -> (String, String) {
 impl Renderer<'_, '_> {
     pub(crate) fn link(&self, e: &Element) -> String {
         let body = if let Some(p) = e.first_child("ac:plain-text-link-body") {
-            escape_text(&p.text())
+            escape_bracketed(&p.text())
         } else if let Some(b) = e.first_child("ac:link-body") {
-            self.inlines(&b.children).trim().to_string()
+            self.link_text(&b.children).trim().to_string()
         } else {
             String::new()
         };
@@ -104,26 +101,20 @@ impl Renderer<'_, '_> {
             };
         }
         let (mut dest, default_text) = resource_target(res);
+        let default_body = body.is_empty() || body == escape_bracketed(&default_text);
+        // A page link showing its own title would repeat the title; the wiki form says it once.
+        if res.name == "ri:page" && default_body {
+            let space = res.attr("ri:space-key").unwrap_or("");
+            if let Some(wiki) = wiki_link(space, &default_text, anchor) {
+                return wiki;
+            }
+        }
         if let Some(a) = anchor {
             dest.push('#');
             dest.push_str(a);
         }
-        let default_body = body.is_empty() || body == escape_text(&default_text);
-        // A page link showing its own title would repeat the title; the wiki form says it once.
-        if res.name == "ri:page" && default_body && !default_text.contains([']', '\n']) {
-            let wiki = dest
-                .strip_prefix("page:")
-                .unwrap_or(&dest)
-                .replacen('/', ":", 1);
-            let wiki = if res.attr("ri:space-key").is_some_and(|k| !k.is_empty()) {
-                wiki
-            } else {
-                dest.strip_prefix("page:").unwrap_or(&dest).to_string()
-            };
-            return format!("[[{wiki}]]");
-        }
         let text = if body.is_empty() {
-            escape_text(&default_text)
+            escape_bracketed(&default_text)
         } else {
             body
         };
@@ -140,7 +131,7 @@ impl Renderer<'_, '_> {
             .find(|c| c.name.starts_with("ri:"))
             .map(|r| resource_target(r).0)
             .unwrap_or_default();
-        let mut out = format!("![{}]({})", escape_text(alt), link_dest(&dest));
+        let mut out = format!("![{}]({})", escape_bracketed(alt), link_dest(&dest));
         if let Some(c) = e.first_child("ac:caption") {
             out.push(' ');
             out.push_str(self.inlines(&c.children).trim());
@@ -148,7 +139,8 @@ impl Renderer<'_, '_> {
         out
     }
 
-    /// Parameters in document order; values holding links render as links.
+    /// Parameters in document order, as Markdown: text is escaped (`]` too, as values sit in
+    /// bracketed notations), links render as links.
     fn params(&self, e: &Element) -> Vec<(String, String)> {
         e.child_elements()
             .filter(|c| c.name == "ac:parameter")
@@ -156,11 +148,11 @@ impl Renderer<'_, '_> {
                 let key = p.attr("ac:name").unwrap_or("").to_string();
                 let has_el = p.children.iter().any(|n| matches!(n, Node::Element(_)));
                 let val = if has_el {
-                    self.inlines(&p.children)
+                    self.inlines(&p.children).trim().to_string()
                 } else {
-                    p.text()
+                    escape_bracketed(p.text().trim())
                 };
-                (key, val.trim().to_string())
+                (key, val)
             })
             .collect()
     }
@@ -190,8 +182,9 @@ impl Renderer<'_, '_> {
         let title = get("title").filter(|t| !t.is_empty());
         match name(e) {
             "code" => {
-                let mut info = get("language").unwrap_or("").to_string();
-                if let Some(t) = title {
+                // The info string is not Markdown text: it takes the raw values.
+                let mut info = raw_param(e, "language").unwrap_or_default();
+                if let Some(t) = raw_param(e, "title").filter(|t| !t.is_empty()) {
                     info.push_str(&format!(" title=\"{t}\""));
                 }
                 self.code_block(&info, plain.as_deref().unwrap_or(""))
@@ -203,21 +196,22 @@ impl Renderer<'_, '_> {
                     (_, Some(t)) => format!("**{}: {t}**", cap(kind)),
                     _ => format!("**{}:**", cap(kind)),
                 };
-                let joined = if rich.starts_with(|c: char| c.is_alphanumeric()) {
+                // Text continues on the label's line; other blocks start after a blank line.
+                let joined = if starts_with_words(&rich) {
                     format!("{label} {rich}")
                 } else if rich.is_empty() {
                     label
                 } else {
-                    format!("{label}\n{rich}")
+                    format!("{label}\n\n{rich}")
                 };
                 quote(&joined)
             }
             "expand" => {
                 let head = format!("**▸ {}**", title.unwrap_or("Details"));
                 if rich.is_empty() {
-                    head
+                    quote(&head)
                 } else {
-                    format!("{head}\n\n{rich}")
+                    quote(&format!("{head}\n\n{rich}"))
                 }
             }
             "toc" => "[TOC]".to_string(),
@@ -244,6 +238,47 @@ impl Renderer<'_, '_> {
             }
         }
     }
+}
+
+/// `[[SPACE:Title#anchor]]`, when it reads back unambiguously: the title is not empty, has no
+/// bracket, pipe, backtick, backslash or line break, no edge whitespace, and the `:` can only be the
+/// space key's.
+fn wiki_link(space: &str, title: &str, anchor: Option<&str>) -> Option<String> {
+    let awkward = |s: &str| s.contains(['[', ']', '|', '`', '\\', '\n']) || s.trim() != s;
+    let space_ok = if space.is_empty() {
+        !title.contains(':')
+    } else {
+        is_simple_space_key(space)
+    };
+    if title.is_empty() || awkward(title) || anchor.is_some_and(awkward) || !space_ok {
+        return None;
+    }
+    let mut wiki = if space.is_empty() {
+        encode_name(title)
+    } else {
+        format!("{space}:{}", encode_name(title))
+    };
+    if let Some(a) = anchor {
+        wiki.push('#');
+        wiki.push_str(a);
+    }
+    Some(format!("[[{wiki}]]"))
+}
+
+/// Paragraph text that can follow a label on its line (not a list item like `1. x`).
+fn starts_with_words(md: &str) -> bool {
+    let digits = md.chars().take_while(char::is_ascii_digit).count();
+    let after_digits = &md[digits..];
+    let list_item =
+        digits > 0 && (after_digits.starts_with(". ") || after_digits.starts_with(") "));
+    md.starts_with(char::is_alphanumeric) && !list_item
+}
+
+/// A parameter's raw text (not Markdown-escaped).
+fn raw_param(e: &Element, key: &str) -> Option<String> {
+    e.child_elements()
+        .find(|c| c.name == "ac:parameter" && c.attr("ac:name") == Some(key))
+        .map(|p| p.text().trim().to_string())
 }
 
 fn cap(s: &str) -> String {
