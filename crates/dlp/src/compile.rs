@@ -1,0 +1,233 @@
+//! Turning detector definitions into compiled regexes once: syntax settings, size limits, the
+//! longest possible match (how far a window must reach), capture groups, context automata;
+//! and choosing the detectors a configuration asks for.
+
+use std::sync::Arc;
+
+use aho_corasick::AhoCorasick;
+use regex_automata::dfa::{StartKind, dense};
+use regex_automata::nfa::thompson;
+use regex_automata::util::syntax;
+use regex_automata::{MatchKind, PatternID, meta};
+
+use crate::config::{DlpConfig, selector_is_valid, selector_matches};
+use crate::detector::{Category, Context, Detector, PiiKind, Trigger};
+use crate::detectors;
+use crate::error::DlpError;
+
+/// Upper bound for how far a match may reach from its anchor when the pattern itself is
+/// unbounded (custom patterns with `+` or `*`). Longer matches may be cut at this distance.
+const UNBOUNDED_REACH: usize = 4096;
+/// Compiled-regex size limits: a custom pattern over these is rejected, not slowly run.
+const NFA_SIZE_LIMIT: usize = 8 * 1024 * 1024;
+const NEST_LIMIT: u32 = 100;
+
+pub(crate) struct CompiledContext {
+    pub(crate) required: Option<AhoCorasick>,
+    pub(crate) forbidden: Option<AhoCorasick>,
+    pub(crate) window: usize,
+}
+
+pub(crate) struct Compiled {
+    pub(crate) detector: Detector,
+    pub(crate) id: Arc<str>,
+    pub(crate) regex: meta::Regex,
+    /// Capture groups whose name starts with `secret`; the first that took part is the finding.
+    pub(crate) secret_groups: Vec<usize>,
+    pub(crate) context: Option<CompiledContext>,
+    /// A small, fully built anchored DFA that answers "does a match start here?" with almost
+    /// no per-call cost; probes ask it first and run `regex` only when it says yes. `None`
+    /// when the DFA would be too big (it is only an accelerator).
+    pub(crate) gate: Option<dense::DFA<Vec<u32>>>,
+}
+
+/// Size limits for probe gates: patterns whose DFA would exceed them just go without one.
+const GATE_DFA_LIMIT: usize = 256 * 1024;
+
+/// Gates pay off where probes are frequent: detectors anchored on words (`password`, `key`)
+/// or on short literals (`://`, `+1`, `SK`), and probed (small lead). Long token prefixes
+/// (`ghp_`, `AKIA`) are rare in text, so those detectors skip the build cost.
+fn wants_gate(trigger: &Trigger) -> bool {
+    match trigger {
+        Trigger::Keywords {
+            words,
+            case_sensitive,
+            lead: Some(lead),
+            ..
+        } => {
+            *lead <= crate::prefilter::PROBE_MAX_LEAD
+                && (!case_sensitive || words.iter().any(|w| w.len() <= 3))
+        }
+        Trigger::Digits {
+            gate,
+            lead: Some(lead),
+        } => gate.letters_before > 0 && *lead <= crate::prefilter::PROBE_MAX_LEAD,
+        _ => false,
+    }
+}
+
+fn build_gate(pattern: &str) -> Option<dense::DFA<Vec<u32>>> {
+    dense::Builder::new()
+        .syntax(syntax_config())
+        .thompson(thompson::Config::new().utf8(false))
+        .configure(
+            dense::Config::new()
+                .start_kind(StartKind::Anchored)
+                .match_kind(MatchKind::LeftmostFirst)
+                .minimize(false)
+                .dfa_size_limit(Some(GATE_DFA_LIMIT))
+                .determinize_size_limit(Some(GATE_DFA_LIMIT)),
+        )
+        .build(pattern)
+        .ok()
+}
+
+fn syntax_config() -> syntax::Config {
+    syntax::Config::new()
+        .unicode(false)
+        .utf8(false)
+        .nest_limit(NEST_LIMIT)
+}
+
+pub(crate) fn build_regex(patterns: &[&str]) -> Result<meta::Regex, String> {
+    meta::Builder::new()
+        .syntax(syntax_config())
+        .configure(
+            meta::Config::new()
+                .utf8_empty(false)
+                .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
+        )
+        .build_many(patterns)
+        .map_err(|e| e.to_string())
+}
+
+/// The longest match the pattern can produce, capped for unbounded ones.
+fn max_match_len(id: &str, pattern: &str) -> Result<usize, DlpError> {
+    // Parsing here also reports syntax errors before the (costlier) NFA build.
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .nest_limit(NEST_LIMIT)
+        .build()
+        .parse(pattern)
+        .map_err(|e| DlpError::InvalidPattern {
+            id: id.to_owned(),
+            message: e.to_string(),
+        })?;
+    Ok(hir
+        .properties()
+        .maximum_len()
+        .map_or(UNBOUNDED_REACH, |len| len.min(UNBOUNDED_REACH * 16)))
+}
+
+pub(crate) fn context_automaton(words: &[String]) -> Result<Option<AhoCorasick>, DlpError> {
+    if words.is_empty() {
+        return Ok(None);
+    }
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(words)
+        .map(Some)
+        .map_err(|e| DlpError::Build(e.to_string()))
+}
+
+pub(crate) fn compile(detector: Detector) -> Result<(Compiled, usize), DlpError> {
+    let invalid = |message: &str| DlpError::InvalidDetector {
+        id: detector.id.clone(),
+        message: message.to_owned(),
+    };
+    if detector.id.is_empty() || detector.id.len() > 64 {
+        return Err(invalid("ids must be 1 to 64 characters"));
+    }
+    if let Trigger::Keywords { words, .. } = &detector.trigger
+        && words.iter().all(String::is_empty)
+    {
+        return Err(invalid("keywords must not all be empty"));
+    }
+    let bounded = max_match_len(&detector.id, &detector.pattern)?;
+    let reach = detector.reach.unwrap_or(bounded);
+    let regex = build_regex(&[&detector.pattern]).map_err(|message| DlpError::InvalidPattern {
+        id: detector.id.clone(),
+        message,
+    })?;
+    let secret_groups = regex
+        .group_info()
+        .pattern_names(PatternID::ZERO)
+        .enumerate()
+        .filter(|(_, name)| name.is_some_and(|n| n.starts_with("secret")))
+        .map(|(index, _)| index)
+        .collect();
+    let context = match &detector.context {
+        Some(Context {
+            required,
+            forbidden,
+            window,
+        }) => Some(CompiledContext {
+            required: context_automaton(required)?,
+            forbidden: context_automaton(forbidden)?,
+            window: *window,
+        }),
+        None => None,
+    };
+    let id: Arc<str> = Arc::from(detector.id.as_str());
+    let gate = if wants_gate(&detector.trigger) {
+        build_gate(&detector.pattern)
+    } else {
+        None
+    };
+    Ok((
+        Compiled {
+            detector,
+            id,
+            regex,
+            secret_groups,
+            context,
+            gate,
+        },
+        reach,
+    ))
+}
+
+/// The detectors a configuration selects: built-ins minus disabled ones and unselected
+/// categories, plus custom ones.
+pub(crate) fn selected_detectors(config: &DlpConfig) -> Result<Vec<Detector>, DlpError> {
+    for name in &config.categories {
+        if !selector_is_valid(name) {
+            return Err(DlpError::UnknownCategory {
+                name: name.clone(),
+                place: "categories",
+            });
+        }
+    }
+    let mut all = detectors::builtin();
+    for custom in &config.custom {
+        all.push(crate::custom::to_detector(custom)?);
+    }
+    let mut seen = std::collections::HashSet::new();
+    for detector in &all {
+        if !seen.insert(detector.id.as_str()) {
+            return Err(DlpError::InvalidDetector {
+                id: detector.id.clone(),
+                message: "duplicate detector id".to_owned(),
+            });
+        }
+    }
+    for id in &config.disabled_detectors {
+        if !seen.contains(id.as_str()) {
+            return Err(DlpError::UnknownDetector {
+                id: id.clone(),
+                place: "disabled_detectors",
+            });
+        }
+    }
+    let wanted = |d: &Detector| {
+        (config.categories.is_empty()
+            || config
+                .categories
+                .iter()
+                .any(|s| selector_matches(s, d.category)))
+            && !config.disabled_detectors.contains(&d.id)
+            && (config.ip_addresses || d.category != Category::Pii(PiiKind::Ip))
+    };
+    Ok(all.into_iter().filter(wanted).collect())
+}
