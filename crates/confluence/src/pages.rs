@@ -43,6 +43,10 @@ pub struct ContentEdit {
     /// The version the caller's edit was based on. When set and the content has moved on,
     /// the update fails with `Conflict` instead of overwriting someone else's change.
     pub based_on_version: Option<u64>,
+    /// Mark the new version as a minor edit (watchers are not notified).
+    pub minor_edit: bool,
+    /// Move the content under this parent page in the same write (pages only).
+    pub parent_id: Option<String>,
 }
 
 /// Retries after a 409 whose re-read shows the content unchanged.
@@ -107,7 +111,8 @@ impl Client {
 
     /// Updates a page without losing anyone's write: see [`ContentEdit::based_on_version`].
     pub async fn update_page(&self, id: &str, edit: &ContentEdit) -> Result<Page> {
-        self.safe_update("pages", id, edit, None).await
+        let parent = edit.parent_id.as_deref().map(seg).transpose()?;
+        self.safe_update("pages", id, edit, parent).await
     }
 
     /// Moves a page under another page of the same space (a v2 update with a new `parentId`).
@@ -187,7 +192,11 @@ impl Client {
                 "status": current.status,
                 "title": title,
                 "body": { "representation": "storage", "value": storage },
-                "version": { "number": current.version + 1, "message": edit.message.clone().unwrap_or_default() },
+                "version": {
+                    "number": current.version + 1,
+                    "message": edit.message.clone().unwrap_or_default(),
+                    "minorEdit": edit.minor_edit,
+                },
             });
             if let Some(parent) = &new_parent {
                 body["parentId"] = json!(parent);

@@ -47,9 +47,12 @@ struct UpdateRequest {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct VersionRequest {
     number: Option<i64>,
     message: Option<String>,
+    #[serde(default)]
+    minor_edit: bool,
 }
 
 /// An id field that clients send as a string (as documented) or a number.
@@ -268,6 +271,7 @@ pub(crate) fn update(
         .as_ref()
         .and_then(|v| v.message.clone())
         .unwrap_or_default();
+    let minor_edit = req.version.as_ref().is_some_and(|v| v.minor_edit);
     let requested_space = id_field(req.space_id.as_ref(), "spaceId")?;
     let requested_parent = id_field(req.parent_id.as_ref(), "parentId")?;
 
@@ -384,7 +388,7 @@ pub(crate) fn update(
                 title,
                 body,
                 message,
-                minor_edit: false,
+                minor_edit,
                 author_id: user.account_id.clone(),
                 at: chrono::Utc::now(),
             },

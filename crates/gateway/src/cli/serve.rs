@@ -1,0 +1,159 @@
+//! The long-running commands: `serve`, `demo`, `stdio`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, anyhow};
+use clap::Args;
+use gateway::runtime::Gateway;
+
+use super::Outcome;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The configuration file (see `confluence-gateway init`).
+    #[arg(long, value_name = "FILE")]
+    config: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where the gateway listens; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    listen: SocketAddr,
+    /// Where the Confluence emulator listens; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
+    emulator_listen: SocketAddr,
+    /// Also write the URLs, agent keys and emulator details as JSON to this file.
+    #[arg(long, value_name = "PATH")]
+    info_json: Option<PathBuf>,
+    /// OAuth access-token lifetime in the emulator, in seconds.
+    #[arg(long, default_value_t = 3600, value_name = "SECS")]
+    token_ttl: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct StdioArgs {
+    /// The configuration file.
+    #[arg(long, value_name = "FILE")]
+    config: PathBuf,
+    /// The virtual server to serve (its `name`).
+    #[arg(long, value_name = "NAME")]
+    server: String,
+    /// Environment variable holding the agent key (keys never go on the command line).
+    #[arg(long, value_name = "VAR")]
+    agent_key_env: String,
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rmcp=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn tokio_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+pub fn serve(args: &ServeArgs) -> anyhow::Result<Outcome> {
+    init_logging();
+    confluence::install_crypto_provider();
+    let loaded = gateway::config::load(&args.config)?;
+    let addr: SocketAddr = loaded
+        .config
+        .listen
+        .address
+        .parse()
+        .context("listen.address")?;
+    tokio_runtime()?.block_on(async {
+        let gw = Gateway::new(loaded)?;
+        let serving = gateway::mcp::http::bind(gw.clone(), addr)
+            .await
+            .with_context(|| format!("listening on {addr}"))?;
+        let rt = gw.runtime();
+        eprintln!("confluence-gateway listening on http://{}", serving.addr);
+        for s in &rt.servers {
+            eprintln!("  server {:<12} http://{}{}", s.name, serving.addr, s.path);
+        }
+        wait_for_stop(&gw, Some(&args.config)).await;
+        serving.shutdown().await.context("shutting down")?;
+        Ok(Outcome::Clean)
+    })
+}
+
+/// Waits for Ctrl-C (or SIGTERM); on SIGHUP reloads the configuration, keeping the running
+/// one if the new file is invalid.
+async fn wait_for_stop(gw: &Gateway, config: Option<&std::path::Path>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut hup), Ok(mut term)) = (
+            signal(SignalKind::hangup()),
+            signal(SignalKind::terminate()),
+        ) else {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        };
+        loop {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => return,
+                _ = term.recv() => return,
+                _ = hup.recv() => {
+                    let Some(config) = config else { continue };
+                    match gateway::config::load(config).map_err(anyhow::Error::from)
+                        .and_then(|loaded| gw.reload(loaded).map_err(anyhow::Error::from)) {
+                        Ok(()) => tracing::info!("configuration reloaded"),
+                        Err(e) => tracing::error!("reload failed, keeping the running configuration: {e:#}"),
+                    }
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (gw, config);
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+pub fn demo(args: &DemoArgs) -> anyhow::Result<Outcome> {
+    init_logging();
+    confluence::install_crypto_provider();
+    tokio_runtime()?.block_on(async {
+        let demo = gateway::demo::start(&gateway::demo::DemoOptions {
+            listen: args.listen,
+            emulator_listen: args.emulator_listen,
+            token_ttl_secs: args.token_ttl,
+            calls_per_second: 100.0,
+        })
+        .await?;
+        if let Some(path) = &args.info_json {
+            let json = serde_json::to_string_pretty(&demo.info)?;
+            std::fs::write(path, json).with_context(|| format!("writing {}", path.display()))?;
+        }
+        println!("{}", demo.info.banner());
+        wait_for_stop(&demo.gateway, None).await;
+        demo.serving.shutdown().await.context("shutting down")?;
+        demo.emulator.shutdown().await;
+        Ok(Outcome::Clean)
+    })
+}
+
+pub fn stdio(args: &StdioArgs) -> anyhow::Result<Outcome> {
+    init_logging();
+    confluence::install_crypto_provider();
+    let loaded = gateway::config::load(&args.config)?;
+    tokio_runtime()?.block_on(async {
+        let gw = Gateway::new(loaded)?;
+        gateway::mcp::stdio::run(gw, &args.server, &args.agent_key_env)
+            .await
+            .map_err(|e| anyhow!(e))?;
+        Ok(Outcome::Clean)
+    })
+}

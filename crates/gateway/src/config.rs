@@ -1,0 +1,469 @@
+//! The gateway's configuration: one TOML file. Every field's doc comment is its reference
+//! documentation. [`load`] parses and validates it; errors name the key and, where the TOML
+//! parser or a table's span knows it, the line.
+//!
+//! Toolset selectors (used by `[[servers]].toolsets` and `[roles]`): a family name (`pages`)
+//! selects all of its tools, `pages:read` only its read-only ones, `*` every family and `*:read`
+//! every read-only tool.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+mod reference;
+mod validate;
+pub use reference::reference_markdown;
+pub use validate::selector_is_known;
+use validate::validate;
+
+/// The whole file.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Where the HTTP listener binds and which Host/Origin headers it accepts.
+    #[serde(default)]
+    pub listen: ListenConfig,
+    /// Secrets the gateway itself needs.
+    #[serde(default)]
+    pub security: SecurityConfig,
+    /// Per-agent call rate limits.
+    #[serde(default)]
+    pub rate_limit: RateLimitConfig,
+    /// Confluence sites and the credentials the gateway uses for them.
+    #[serde(default)]
+    #[schemars(with = "Vec<ConnectionConfig>")]
+    pub connections: Vec<Spanned<ConnectionConfig>>,
+    /// Virtual servers: each is an MCP endpoint at its own URL path with its own tools.
+    #[serde(default)]
+    #[schemars(with = "Vec<ServerConfig>")]
+    pub servers: Vec<Spanned<ServerConfig>>,
+    /// Agents (MCP clients) and their keys' hashes. More agents may live in `agents_file`.
+    #[serde(default)]
+    #[schemars(with = "Vec<AgentConfig>")]
+    pub agents: Vec<Spanned<AgentConfig>>,
+    /// A TOML file holding more `[[agents]]`, owned by `confluence-gateway agents …` (which
+    /// rewrites it whole). Relative paths are relative to this file's directory.
+    #[serde(default)]
+    pub agents_file: Option<PathBuf>,
+    /// Role name → the toolset selectors the role may call (`reader = ["*:read"]`), or a table
+    /// that also caps answers (`reader = { toolsets = ["*:read"], max_response_chars = 8000 }`).
+    /// Interim authorization until policies arrive: an agent may call a tool if any of its
+    /// roles selects it. Default: deny.
+    #[serde(default)]
+    pub roles: BTreeMap<String, RoleConfig>,
+    /// The default data loss prevention policy, applied to every result an agent receives
+    /// and to content an agent writes (see the `dlp` crate for every key).
+    #[serde(default)]
+    #[schemars(with = "DlpTable")]
+    pub dlp: dlp::DlpConfig,
+    /// Named DLP policies that agents can choose with `dlp_profile` instead of `[dlp]`.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, DlpTable>")]
+    pub dlp_profiles: BTreeMap<String, dlp::DlpConfig>,
+}
+
+/// A DLP policy table: `categories`, `disabled_detectors`, `ip_addresses`, `max_findings`,
+/// `hash_key`, `[actions]` (`default`, `categories`, `detectors`: redact, mask, hash, tokenize,
+/// block or allow) and `[[custom]]` detectors, as documented by `confluence-gateway dlp scan --help`.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct DlpTable(serde_json::Map<String, serde_json::Value>);
+
+/// A role: toolset selectors, optionally with a response size cap.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RoleConfig {
+    /// Just the toolset selectors.
+    Toolsets(Vec<String>),
+    /// Toolset selectors and limits.
+    Table {
+        /// Toolset selectors the role may call.
+        toolsets: Vec<String>,
+        /// Largest text an agent with this role receives from one call, in characters (the
+        /// server's own cap still applies; with several roles, the largest role cap counts).
+        #[serde(default)]
+        max_response_chars: Option<usize>,
+    },
+}
+
+impl RoleConfig {
+    pub fn toolsets(&self) -> &[String] {
+        match self {
+            RoleConfig::Toolsets(t) | RoleConfig::Table { toolsets: t, .. } => t,
+        }
+    }
+
+    pub fn max_response_chars(&self) -> Option<usize> {
+        match self {
+            RoleConfig::Toolsets(_) => None,
+            RoleConfig::Table {
+                max_response_chars, ..
+            } => *max_response_chars,
+        }
+    }
+}
+
+/// Where the HTTP listener binds and which Host/Origin headers it accepts.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct ListenConfig {
+    /// Socket address of the HTTP listener, e.g. `127.0.0.1:8080`. Port 0 picks a free port.
+    pub address: String,
+    /// Host header values accepted (DNS-rebinding protection). An entry without a port accepts
+    /// any port. Requests with any other Host get 403.
+    pub allowed_hosts: Vec<String>,
+    /// Origin header values accepted from browsers (`scheme://host:port`). Empty: requests
+    /// carrying an Origin header are refused unless it is on the same allowed host list;
+    /// requests without Origin (non-browser clients) always pass.
+    pub allowed_origins: Vec<String>,
+    /// Largest accepted request body in bytes; larger requests get 413.
+    pub max_request_bytes: usize,
+}
+
+impl Default for ListenConfig {
+    fn default() -> Self {
+        ListenConfig {
+            address: "127.0.0.1:8080".to_owned(),
+            allowed_hosts: vec![
+                "localhost".to_owned(),
+                "127.0.0.1".to_owned(),
+                "::1".to_owned(),
+            ],
+            allowed_origins: Vec::new(),
+            max_request_bytes: 4 * 1024 * 1024,
+        }
+    }
+}
+
+/// Secrets the gateway itself needs.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecurityConfig {
+    /// The secret that agent keys are hashed with (HMAC-SHA256), at least 32 characters.
+    /// Prefer `key_secret_env`; a secret written here is only as safe as this file.
+    pub key_secret: Option<String>,
+    /// Environment variable holding the key secret (wins over `key_secret`).
+    pub key_secret_env: Option<String>,
+}
+
+/// Per-agent call rate limits.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct RateLimitConfig {
+    /// Sustained tool calls per second allowed per agent (across all its sessions and
+    /// servers). 0 disables the limit.
+    pub calls_per_second: f64,
+    /// Calls an agent may make at once above the sustained rate.
+    pub burst: u32,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        RateLimitConfig {
+            calls_per_second: 20.0,
+            burst: 40,
+        }
+    }
+}
+
+/// `[[connections]]`: a Confluence site and a credential for it.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionConfig {
+    /// Name agents refer to in `connection`.
+    pub name: String,
+    /// The site, e.g. `https://acme.atlassian.net` (the `/wiki` suffix is optional).
+    pub site_url: String,
+    /// How the gateway authenticates. Only `api_token` for now (Basic email:token).
+    #[serde(default)]
+    pub auth: ConnectionAuth,
+    /// Atlassian account email for `api_token`.
+    pub email: String,
+    /// The API token itself. Prefer `token_env`.
+    #[serde(default)]
+    pub token: Option<String>,
+    /// Environment variable holding the API token (wins over `token`).
+    #[serde(default)]
+    pub token_env: Option<String>,
+    /// The gateway's own request budget towards this site, so it slows down before Atlassian
+    /// answers 429: steady requests per second (0 disables the bucket).
+    #[serde(default = "default_requests_per_second")]
+    pub requests_per_second: f64,
+    /// Requests above the steady rate that may go at once.
+    #[serde(default = "default_burst")]
+    pub burst: u32,
+    /// Requests to this site in flight at once.
+    #[serde(default = "default_max_concurrent")]
+    pub max_concurrent: usize,
+}
+
+fn default_requests_per_second() -> f64 {
+    10.0
+}
+
+fn default_burst() -> u32 {
+    5
+}
+
+fn default_max_concurrent() -> usize {
+    8
+}
+
+/// Authentication kinds of a connection.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionAuth {
+    /// Basic `email:api-token` to `{site_url}/wiki`.
+    #[default]
+    ApiToken,
+}
+
+/// `[[servers]]`: one virtual MCP server.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Short name, shown to clients as the server's name.
+    pub name: String,
+    /// URL path the server answers on, e.g. `/mcp/readonly`.
+    pub path: String,
+    /// What this server is for; sent to clients as instructions.
+    #[serde(default)]
+    pub description: String,
+    /// Toolset selectors this server exposes, e.g. `["pages:read"]`.
+    pub toolsets: Vec<String>,
+    /// Seconds a tool call may take before it fails with a timeout.
+    #[serde(default = "default_timeout_secs")]
+    pub timeout_secs: u64,
+    /// Marks a server that acts on production content (recorded for the approval stage that
+    /// comes later; no effect yet).
+    #[serde(default)]
+    pub production: bool,
+    /// Agents allowed on this server by name; `["*"]` allows every agent.
+    pub agents: Vec<String>,
+    /// Largest text an agent receives from one call, in characters; longer results are cut
+    /// with a hint saying how to continue.
+    #[serde(default = "default_max_response_chars")]
+    pub max_response_chars: usize,
+}
+
+fn default_timeout_secs() -> u64 {
+    30
+}
+
+fn default_max_response_chars() -> usize {
+    20_000
+}
+
+/// `[[agents]]`: an MCP client identity.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgentConfig {
+    /// Unique name, used in logs, audit and `[[servers]].agents`.
+    pub name: String,
+    /// Roles (keys of `[roles]`) granting toolsets.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// The connection this agent's calls go through.
+    pub connection: String,
+    /// A disabled agent's key is refused (401).
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    /// RFC 3339 time after which the key is refused (401), e.g. `2027-01-01T00:00:00Z`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    /// `hmac-sha256:<64 hex>`: the keyed hash of the agent's key (`agents add` writes it).
+    /// The key itself is never stored.
+    pub key_hash: String,
+    /// Interim space scoping until policies arrive: space keys this agent may read and write.
+    /// Empty: every space the connection can see.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spaces: Vec<String>,
+    /// A key of `[dlp_profiles]` to use instead of `[dlp]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dlp_profile: Option<String>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// The file `agents_file` points at.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentsFile {
+    #[serde(default)]
+    pub agents: Vec<AgentConfig>,
+}
+
+/// A configuration problem, with the key (and line, when known) it is about.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("reading {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    /// toml's message already names the line, column and key and quotes the line.
+    #[error("{path}: {message}")]
+    Parse { path: String, message: String },
+    #[error("{path}{}: {key}: {message}", line_suffix(*.line))]
+    Invalid {
+        path: String,
+        key: String,
+        line: Option<usize>,
+        message: String,
+    },
+}
+
+fn line_suffix(line: Option<usize>) -> String {
+    line.map(|l| format!(" line {l}")).unwrap_or_default()
+}
+
+/// A validated configuration plus what it was loaded from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub config: Config,
+    /// Agents from the file and from `agents_file`, in that order.
+    pub agents: Vec<AgentConfig>,
+    pub path: PathBuf,
+}
+
+impl Loaded {
+    /// `agents_file` resolved against the config file's directory.
+    pub fn agents_file_path(&self) -> Option<PathBuf> {
+        self.config
+            .agents_file
+            .as_ref()
+            .map(|p| resolve_relative(&self.path, p))
+    }
+}
+
+fn resolve_relative(config_path: &Path, p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_owned()
+    } else {
+        config_path
+            .parent()
+            .unwrap_or_else(|| Path::new("."))
+            .join(p)
+    }
+}
+
+/// Reads, parses and validates the file at `path` (and its `agents_file`).
+pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let mut loaded = parse(&text, path)?;
+    if let Some(agents_path) = loaded.agents_file_path()
+        && agents_path.exists()
+    {
+        let file = load_agents_file(&agents_path)?;
+        loaded.agents.extend(file.agents);
+    }
+    validate(&loaded, &text)?;
+    Ok(loaded)
+}
+
+/// Parses and validates a configuration held in memory (`path` names it in errors).
+pub fn from_str(text: &str, path: &Path) -> Result<Loaded, ConfigError> {
+    let loaded = parse(text, path)?;
+    validate(&loaded, text)?;
+    Ok(loaded)
+}
+
+fn parse(text: &str, path: &Path) -> Result<Loaded, ConfigError> {
+    let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let agents = config.agents.iter().map(|a| a.get_ref().clone()).collect();
+    Ok(Loaded {
+        config,
+        agents,
+        path: path.to_owned(),
+    })
+}
+
+/// Reads an agents file; a missing file is an empty one.
+pub fn load_agents_file(path: &Path) -> Result<AgentsFile, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(AgentsFile::default()),
+        Err(source) => {
+            return Err(ConfigError::Read {
+                path: path.display().to_string(),
+                source,
+            });
+        }
+    };
+    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// Writes an agents file whole (it holds no secrets: only key hashes).
+pub fn save_agents_file(path: &Path, file: &AgentsFile) -> Result<(), ConfigError> {
+    let body = toml::to_string(file).map_err(|e| ConfigError::Parse {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let text = format!(
+        "# Agents managed by `confluence-gateway agents …`. Only key hashes are stored here.\n\n{body}"
+    );
+    std::fs::write(path, text).map_err(|source| ConfigError::Read {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// A commented starter configuration (`confluence-gateway init`). `key_secret` is filled in
+/// with a fresh random secret.
+pub fn starter(key_secret: &str) -> String {
+    STARTER.replace("{KEY_SECRET}", key_secret)
+}
+
+const STARTER: &str = include_str!("config/starter.toml");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn starter_config_parses_and_validates() {
+        let text = starter(&"x".repeat(40));
+        let loaded = from_str(&text, Path::new("starter.toml"));
+        assert!(loaded.is_ok(), "{loaded:?}");
+    }
+
+    #[test]
+    fn errors_name_key_and_line() {
+        let text = starter(&"x".repeat(40))
+            .replace("toolsets = [\"pages:read\"]", "toolsets = [\"nope\"]");
+        let err = from_str(&text, Path::new("c.toml"))
+            .map(|_| ())
+            .err()
+            .map(|e| e.to_string());
+        let err = err.unwrap_or_default();
+        assert!(err.contains("servers[0]"), "{err}");
+        assert!(err.contains("toolsets"), "{err}");
+        assert!(err.contains("line "), "{err}");
+        assert!(err.contains("unknown toolset 'nope'"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_their_line() {
+        let text = "[listen]\naddress = \"127.0.0.1:1\"\nadress = 3\n";
+        let err = from_str(text, Path::new("c.toml"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("line 3"), "{err}");
+        assert!(err.contains("adress"), "{err}");
+    }
+}

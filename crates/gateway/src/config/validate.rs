@@ -1,0 +1,232 @@
+//! Checks a parsed configuration for what serde cannot: references between tables (agents →
+//! connections and roles, servers → agents), unique names and paths, known toolsets, valid
+//! hashes, times and DLP policies. Each error names the key and, for tables, the line.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use super::{ConfigError, Loaded};
+
+/// 1-based line of byte offset `at` in `text`.
+fn line_of(text: &str, at: usize) -> usize {
+    text.get(..at).map_or(0, |t| t.matches('\n').count()) + 1
+}
+
+struct Checker<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Checker<'_> {
+    fn err(
+        &self,
+        key: String,
+        span: Option<std::ops::Range<usize>>,
+        message: String,
+    ) -> ConfigError {
+        ConfigError::Invalid {
+            path: self.path.display().to_string(),
+            key,
+            line: span.map(|s| line_of(self.text, s.start)),
+            message,
+        }
+    }
+}
+
+/// Whether `selector` is a valid toolset selector given the known families.
+pub fn selector_is_known(selector: &str, families: &BTreeSet<&str>) -> bool {
+    let family = selector.strip_suffix(":read").unwrap_or(selector);
+    family == "*" || families.contains(family)
+}
+
+pub(super) fn validate(loaded: &Loaded, text: &str) -> Result<(), ConfigError> {
+    let c = &loaded.config;
+    let check = Checker {
+        path: &loaded.path,
+        text,
+    };
+    let families = crate::tools::catalog::families();
+    if c.listen.address.parse::<std::net::SocketAddr>().is_err() {
+        return Err(check.err(
+            "listen.address".into(),
+            None,
+            format!(
+                "'{}' is not a socket address like 127.0.0.1:8080",
+                c.listen.address
+            ),
+        ));
+    }
+    if let Some(secret) = &c.security.key_secret
+        && secret.len() < 32
+    {
+        return Err(check.err(
+            "security.key_secret".into(),
+            None,
+            "must be at least 32 characters (use `confluence-gateway init` to make one)".into(),
+        ));
+    }
+    let mut connection_names = BTreeSet::new();
+    for (i, conn) in c.connections.iter().enumerate() {
+        let key = format!("connections[{i}]");
+        let span = Some(conn.span());
+        if !connection_names.insert(conn.get_ref().name.as_str()) {
+            return Err(check.err(
+                key,
+                span,
+                format!("duplicate connection name '{}'", conn.get_ref().name),
+            ));
+        }
+        if url::Url::parse(&conn.get_ref().site_url).is_err() {
+            return Err(check.err(format!("{key}.site_url"), span, "not a URL".into()));
+        }
+        if conn.get_ref().token.is_none() && conn.get_ref().token_env.is_none() {
+            return Err(check.err(key, span, "set `token_env` (or `token`)".into()));
+        }
+    }
+    for (role, config) in &c.roles {
+        if config.max_response_chars().is_some_and(|n| n < 1_000) {
+            return Err(check.err(
+                format!("roles.{role}.max_response_chars"),
+                None,
+                "must be at least 1000".into(),
+            ));
+        }
+        for s in config.toolsets() {
+            if !selector_is_known(s, &families) {
+                return Err(check.err(
+                    format!("roles.{role}"),
+                    None,
+                    format!("unknown toolset '{s}' (known: {})", known(&families)),
+                ));
+            }
+        }
+    }
+    let mut agent_names = BTreeSet::new();
+    for (i, agent) in loaded.agents.iter().enumerate() {
+        let key = format!("agents[{i}] ('{}')", agent.name);
+        let span = c.agents.get(i).map(|a| a.span());
+        if !agent_names.insert(agent.name.as_str()) {
+            return Err(check.err(key, span, "duplicate agent name".into()));
+        }
+        if !connection_names.contains(agent.connection.as_str()) {
+            return Err(check.err(
+                format!("{key}.connection"),
+                span,
+                format!("no connection named '{}'", agent.connection),
+            ));
+        }
+        for role in &agent.roles {
+            if !c.roles.contains_key(role) {
+                return Err(check.err(
+                    format!("{key}.roles"),
+                    span,
+                    format!("no role named '{role}' in [roles]"),
+                ));
+            }
+        }
+        if let Some(expiry) = &agent.expires_at
+            && chrono::DateTime::parse_from_rfc3339(expiry).is_err()
+        {
+            return Err(check.err(
+                format!("{key}.expires_at"),
+                span,
+                "not an RFC 3339 time like 2027-01-01T00:00:00Z".into(),
+            ));
+        }
+        if crate::agents::KeyHash::parse(&agent.key_hash).is_none() {
+            return Err(check.err(
+                format!("{key}.key_hash"),
+                span,
+                "expected 'hmac-sha256:' and 64 hex digits (written by `agents add`)".into(),
+            ));
+        }
+        if let Some(profile) = &agent.dlp_profile
+            && !c.dlp_profiles.contains_key(profile)
+        {
+            return Err(check.err(
+                format!("{key}.dlp_profile"),
+                span,
+                format!("no [dlp_profiles.{profile}]"),
+            ));
+        }
+    }
+    let mut paths = BTreeSet::new();
+    let mut server_names = BTreeSet::new();
+    for (i, server) in c.servers.iter().enumerate() {
+        let s = server.get_ref();
+        let key = format!("servers[{i}] ('{}')", s.name);
+        let span = Some(server.span());
+        if !server_names.insert(s.name.as_str()) {
+            return Err(check.err(key, span, "duplicate server name".into()));
+        }
+        let path_ok = s.path.starts_with('/')
+            && s.path.len() > 1
+            && !s.path.ends_with('/')
+            && s.path
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || "/-_.".contains(ch));
+        if !path_ok {
+            return Err(check.err(
+                format!("{key}.path"),
+                span,
+                "must look like /mcp/name (letters, digits, '/', '-', '_', '.'; no trailing '/')"
+                    .into(),
+            ));
+        }
+        if !paths.insert(s.path.as_str()) {
+            return Err(check.err(
+                format!("{key}.path"),
+                span,
+                format!("path '{}' is used twice", s.path),
+            ));
+        }
+        for t in &s.toolsets {
+            if !selector_is_known(t, &families) {
+                return Err(check.err(
+                    format!("{key}.toolsets"),
+                    span,
+                    format!("unknown toolset '{t}' (known: {})", known(&families)),
+                ));
+            }
+        }
+        for a in &s.agents {
+            if a != "*" && !agent_names.contains(a.as_str()) {
+                return Err(check.err(
+                    format!("{key}.agents"),
+                    span,
+                    format!("no agent named '{a}'"),
+                ));
+            }
+        }
+        if s.timeout_secs == 0 {
+            return Err(check.err(
+                format!("{key}.timeout_secs"),
+                span,
+                "must be at least 1".into(),
+            ));
+        }
+        if s.max_response_chars < 1_000 {
+            return Err(check.err(
+                format!("{key}.max_response_chars"),
+                span,
+                "must be at least 1000".into(),
+            ));
+        }
+    }
+    for (name, profile) in std::iter::once(("dlp".to_owned(), &c.dlp)).chain(
+        c.dlp_profiles
+            .iter()
+            .map(|(k, v)| (format!("dlp_profiles.{k}"), v)),
+    ) {
+        if let Err(e) = dlp::Engine::new(profile) {
+            return Err(check.err(name, None, e.to_string()));
+        }
+    }
+    Ok(())
+}
+
+fn known(families: &BTreeSet<&str>) -> String {
+    let mut v: Vec<String> = families.iter().map(|f| (*f).to_owned()).collect();
+    v.push("*".into());
+    v.join(", ") + " (add ':read' for read-only tools)"
+}

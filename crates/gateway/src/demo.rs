@@ -1,0 +1,305 @@
+//! `confluence-gateway demo`: the Confluence emulator with the demo wiki, in-process, and the
+//! gateway in front of it with a demo configuration — a read-only and a read-write server and
+//! three agents with different powers. The configuration is ordinary TOML (see
+//! [`DemoInfo::config_toml`]) loaded through the same path as `serve`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::agents::{KeyHasher, generate_key};
+use crate::mcp::http::Serving;
+use crate::runtime::Gateway;
+
+pub struct DemoOptions {
+    /// Where the gateway listens (port 0 picks a free one).
+    pub listen: SocketAddr,
+    /// Where the emulator listens.
+    pub emulator_listen: SocketAddr,
+    /// OAuth access-token lifetime in the emulator.
+    pub token_ttl_secs: u64,
+    /// Per-agent call rate limit (`[rate_limit] calls_per_second`; 0 disables it).
+    pub calls_per_second: f64,
+}
+
+/// Everything a user (or a test) needs to connect.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoInfo {
+    pub gateway_url: String,
+    pub servers: Vec<DemoServer>,
+    pub agents: Vec<DemoAgent>,
+    pub emulator: confluence_emulator::EmulatorInfo,
+    /// The gateway configuration the demo runs (agent keys appear only as hashes).
+    pub config_toml: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoServer {
+    pub name: String,
+    pub url: String,
+    pub description: String,
+    pub toolsets: Vec<String>,
+    pub agents: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoAgent {
+    pub name: String,
+    /// The agent key (shown once; the gateway keeps only its hash).
+    pub key: String,
+    pub roles: Vec<String>,
+    /// Interim space scope (empty: all spaces the connection sees).
+    pub spaces: Vec<String>,
+    pub dlp_profile: Option<String>,
+    /// The emulator user whose API token the agent's connection uses.
+    pub acts_as: String,
+    pub what: String,
+}
+
+/// A running demo; dropping it stops both servers.
+pub struct Demo {
+    pub info: DemoInfo,
+    pub gateway: Arc<Gateway>,
+    pub serving: Serving,
+    pub emulator: confluence_emulator::RunningEmulator,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("emulator: {0}")]
+    Emulator(#[from] confluence_emulator::StartError),
+    #[error("demo configuration: {0}")]
+    Config(#[from] crate::config::ConfigError),
+    #[error("gateway: {0}")]
+    Build(#[from] crate::runtime::BuildError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the demo seed has no user {0}")]
+    NoUser(&'static str),
+}
+
+struct AgentPlan {
+    name: &'static str,
+    roles: &'static [&'static str],
+    connection: &'static str,
+    spaces: &'static [&'static str],
+    dlp_profile: Option<&'static str>,
+    what: &'static str,
+}
+
+const AGENTS: &[AgentPlan] = &[
+    AgentPlan {
+        name: "support-bot",
+        roles: &["reader"],
+        connection: "alice",
+        spaces: &["ENG", "DOCS"],
+        dlp_profile: None,
+        what: "reads ENG and DOCS only, on the read-only server",
+    },
+    AgentPlan {
+        name: "docs-writer",
+        roles: &["writer"],
+        connection: "bob",
+        spaces: &["DOCS"],
+        dlp_profile: None,
+        what: "reads and writes DOCS, on both servers",
+    },
+    AgentPlan {
+        name: "auditor",
+        roles: &["reader"],
+        connection: "alice",
+        spaces: &[],
+        dlp_profile: Some("strict"),
+        what: "reads every space under strict DLP (secrets block the call)",
+    },
+];
+
+const CONNECTIONS: &[(&str, &str)] = &[("alice", "alice@example.com"), ("bob", "bob@example.com")];
+
+/// Starts the emulator and the gateway.
+pub async fn start(options: &DemoOptions) -> Result<Demo, DemoError> {
+    let emulator = confluence_emulator::start(confluence_emulator::EmulatorConfig {
+        listen: options.emulator_listen,
+        seed: confluence_emulator::SeedKind::Demo,
+        token_ttl_secs: options.token_ttl_secs,
+        rate_limit_rps: 0.0,
+        ..confluence_emulator::EmulatorConfig::default()
+    })
+    .await?;
+    let listener = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .map_err(|source| DemoError::Bind {
+            addr: options.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| DemoError::Bind {
+        addr: options.listen,
+        source,
+    })?;
+    drop(listener);
+
+    let secret = generate_key();
+    let hasher = KeyHasher::new(secret.as_bytes());
+    let keys: Vec<String> = AGENTS.iter().map(|_| generate_key()).collect();
+    let mut toml = format!(
+        "# The demo configuration (agent keys appear only as hashes).\n\
+         [listen]\naddress = \"{addr}\"\nallowed_hosts = [\"localhost\", \"127.0.0.1\", \"::1\"]\n\n\
+         [security]\nkey_secret = \"{secret}\"\n\n\
+         [rate_limit]\ncalls_per_second = {}\nburst = 200\n\n",
+        options.calls_per_second
+    );
+    for (name, email) in CONNECTIONS {
+        let user = emulator
+            .info
+            .users
+            .iter()
+            .find(|u| u.email == *email)
+            .ok_or(DemoError::NoUser(email))?;
+        toml.push_str(&format!(
+            "[[connections]]\nname = \"{name}\"\nsite_url = \"{}\"\nemail = \"{email}\"\ntoken = \"{}\"\n\
+             # The emulator has no rate limit in the demo, so neither does the gateway's budget.\n\
+             requests_per_second = 0\nmax_concurrent = 64\n\n",
+            emulator.info.site_url, user.api_token
+        ));
+    }
+    toml.push_str(
+        "[[servers]]\nname = \"readonly\"\npath = \"/mcp/readonly\"\n\
+         description = \"Read-only Confluence: search and read pages.\"\n\
+         toolsets = [\"*:read\"]\nagents = [\"*\"]\n\n\
+         [[servers]]\nname = \"readwrite\"\npath = \"/mcp/readwrite\"\n\
+         description = \"Read and write Confluence pages.\"\n\
+         toolsets = [\"*\"]\nagents = [\"docs-writer\"]\n\n\
+         [roles]\nreader = [\"*:read\"]\nwriter = [\"*\"]\n\n",
+    );
+    for (plan, key) in AGENTS.iter().zip(&keys) {
+        toml.push_str(&format!(
+            "[[agents]]\nname = \"{}\"\nroles = {:?}\nconnection = \"{}\"\nkey_hash = \"{}\"\nspaces = {:?}\n{}\n",
+            plan.name,
+            plan.roles,
+            plan.connection,
+            hasher.hash(key),
+            plan.spaces,
+            plan.dlp_profile
+                .map(|p| format!("dlp_profile = \"{p}\"\n"))
+                .unwrap_or_default()
+        ));
+    }
+    toml.push_str(
+        "[dlp]\ncategories = [\"secret\", \"pii\"]\n\n\
+         [dlp_profiles.strict.actions]\ndefault = \"redact\"\ncategories = { \"secret\" = \"block\" }\n",
+    );
+
+    let loaded = crate::config::from_str(&toml, std::path::Path::new("<demo>"))?;
+    let gateway = Gateway::new(loaded)?;
+    let serving = crate::mcp::http::bind(gateway.clone(), addr)
+        .await
+        .map_err(|source| DemoError::Bind { addr, source })?;
+    let gateway_url = format!("http://{}", serving.addr);
+    let rt = gateway.runtime();
+    let servers = rt
+        .servers
+        .iter()
+        .map(|s| DemoServer {
+            name: s.name.clone(),
+            url: format!("{gateway_url}{}", s.path),
+            description: s.description.clone(),
+            toolsets: s.toolsets.clone(),
+            agents: s.agents.clone(),
+        })
+        .collect();
+    let agents = AGENTS
+        .iter()
+        .zip(keys)
+        .map(|(plan, key)| DemoAgent {
+            name: plan.name.to_owned(),
+            key,
+            roles: plan.roles.iter().map(|r| (*r).to_owned()).collect(),
+            spaces: plan.spaces.iter().map(|s| (*s).to_owned()).collect(),
+            dlp_profile: plan.dlp_profile.map(str::to_owned),
+            acts_as: CONNECTIONS
+                .iter()
+                .find(|(n, _)| *n == plan.connection)
+                .map(|(_, e)| (*e).to_owned())
+                .unwrap_or_default(),
+            what: plan.what.to_owned(),
+        })
+        .collect();
+    Ok(Demo {
+        info: DemoInfo {
+            gateway_url,
+            servers,
+            agents,
+            emulator: emulator.info.clone(),
+            config_toml: toml,
+        },
+        gateway,
+        serving,
+        emulator,
+    })
+}
+
+/// Copy-paste snippets for connecting common clients to `url` with `key`.
+pub fn snippets(server_name: &str, url: &str, key: &str) -> Vec<(&'static str, String)> {
+    let name = format!("confluence-{server_name}");
+    vec![
+        (
+            "Claude Code",
+            format!(
+                "claude mcp add --transport http {name} {url} --header \"Authorization: Bearer {key}\""
+            ),
+        ),
+        (
+            "Cursor (~/.cursor/mcp.json)",
+            format!(
+                "{{\n  \"mcpServers\": {{\n    \"{name}\": {{\n      \"url\": \"{url}\",\n      \"headers\": {{ \"Authorization\": \"Bearer {key}\" }}\n    }}\n  }}\n}}"
+            ),
+        ),
+        (
+            "VS Code (.vscode/mcp.json)",
+            format!(
+                "{{\n  \"servers\": {{\n    \"{name}\": {{\n      \"type\": \"http\",\n      \"url\": \"{url}\",\n      \"headers\": {{ \"Authorization\": \"Bearer {key}\" }}\n    }}\n  }}\n}}"
+            ),
+        ),
+        (
+            "MCP Inspector",
+            format!(
+                "npx @modelcontextprotocol/inspector   # then: Transport \"Streamable HTTP\", URL {url},\n    # header Authorization = Bearer {key}"
+            ),
+        ),
+    ]
+}
+
+impl DemoInfo {
+    /// The human-readable banner `demo` prints.
+    pub fn banner(&self) -> String {
+        let mut out = format!(
+            "confluence-gateway demo\n\nConfluence emulator (demo wiki): {}/wiki\nGateway: {}\n\nMCP servers:\n",
+            self.emulator.site_url, self.gateway_url
+        );
+        for s in &self.servers {
+            out.push_str(&format!(
+                "  {:<10} {}   toolsets {:?}, agents {:?}\n",
+                s.name, s.url, s.toolsets, s.agents
+            ));
+        }
+        out.push_str("\nAgents (keys are shown once; the gateway stores only hashes):\n");
+        for a in &self.agents {
+            out.push_str(&format!("  {:<12} {}\n      {}\n", a.name, a.key, a.what));
+        }
+        if let (Some(server), Some(agent)) = (self.servers.first(), self.agents.first()) {
+            out.push_str(&format!(
+                "\nConnect a client (server '{}' as '{}'; swap URL and key for others):\n",
+                server.name, agent.name
+            ));
+            for (client, snippet) in snippets(&server.name, &server.url, &agent.key) {
+                out.push_str(&format!("\n# {client}\n{snippet}\n"));
+            }
+        }
+        out.push_str("\nPress Ctrl-C to stop.\n");
+        out
+    }
+}

@@ -1,0 +1,216 @@
+//! The call pipeline, in one place and in this order:
+//!
+//! 1. authenticate — done before this function: over HTTP by `mcp::http` (401 otherwise),
+//!    over stdio at start-up; the agent arrives here resolved;
+//! 2. virtual server and tool — the tool must exist and the server must expose it, else a
+//!    JSON-RPC `invalid_params` error;
+//! 3. validate arguments against the tool's input schema (errors name the field);
+//! 4. rate limit, per agent;
+//! 5. authorize ([`crate::authorize::Authorizer`]; default deny);
+//! 6. DLP on outgoing content (writes): block or redact before anything reaches Confluence;
+//! 7. execute the tool with the agent's connection, within the server's timeout;
+//! 8. shape: the server's size cap and the agent's `outputFormat`;
+//! 9. DLP on exactly what the agent receives;
+//! 10. audit — one event per call, whatever the outcome;
+//! 11. respond.
+//!
+//! Failures from stage 3 on are tool errors (`isError: true`) whose text says what to do.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rmcp::ErrorData;
+use rmcp::model::{CallToolResult, JsonObject, Tool};
+use serde_json::Value;
+
+use crate::agents::Agent;
+use crate::audit::AuditEvent;
+use crate::authorize::Decision;
+use crate::config::ServerConfig;
+use crate::error::ToolError;
+use crate::runtime::{Gateway, Runtime};
+use crate::shape::{self, OutputFormat};
+use crate::tools::catalog::{Entry, ToolContext, selects};
+use crate::tools::scope::SpaceScope;
+
+/// Whether `server` exposes `entry` (its toolset selectors select the tool).
+pub fn exposes(server: &ServerConfig, entry: &Entry) -> bool {
+    server.toolsets.iter().any(|s| selects(s, &entry.spec))
+}
+
+/// The tools `agent` sees on `server`: exposed by the server and allowed by authorization.
+pub fn visible_tools(rt: &Runtime, server: &ServerConfig, agent: &Agent) -> Vec<Tool> {
+    rt.catalog
+        .iter()
+        .filter(|e| exposes(server, e))
+        .filter(|e| rt.authorizer.authorize(agent, server, &e.spec) == Decision::Allow)
+        .map(|e| e.spec.to_tool())
+        .collect()
+}
+
+/// The response budget of `agent` on `server`: the server's cap, lowered by the agent's roles'
+/// caps when every role has one (the most generous role counts).
+pub fn response_budget(rt: &Runtime, server: &ServerConfig, agent: &Agent) -> usize {
+    let roles = &rt.loaded.config.roles;
+    let role_caps: Option<Vec<usize>> = agent
+        .roles
+        .iter()
+        .map(|r| roles.get(r).and_then(|c| c.max_response_chars()))
+        .collect();
+    match role_caps.and_then(|caps| caps.into_iter().max()) {
+        Some(cap) => cap.min(server.max_response_chars),
+        None => server.max_response_chars,
+    }
+}
+
+/// What the stages after execution report to the audit stage.
+#[derive(Default)]
+struct Tally {
+    dlp_outgoing: usize,
+    dlp_result: usize,
+    response_chars: usize,
+}
+
+/// Runs one `tools/call` through every stage.
+pub async fn call_tool(
+    gw: &Gateway,
+    agent: &Arc<Agent>,
+    server: &ServerConfig,
+    name: &str,
+    arguments: Option<JsonObject>,
+) -> Result<CallToolResult, ErrorData> {
+    let started = Instant::now();
+    let rt = gw.runtime();
+    let audit = |outcome: &str, tally: &Tally| {
+        rt.audit.record(&AuditEvent {
+            agent: &agent.name,
+            server: &server.name,
+            tool: name,
+            outcome,
+            duration: started.elapsed(),
+            dlp_outgoing: tally.dlp_outgoing,
+            dlp_result: tally.dlp_result,
+            response_chars: tally.response_chars,
+        });
+    };
+
+    // 2. virtual server and tool.
+    let entry = match rt.catalog.get(name) {
+        Some(entry) if exposes(server, entry) => entry.clone(),
+        Some(entry) => {
+            audit("tool_not_on_server", &Tally::default());
+            return Err(ErrorData::invalid_params(
+                format!(
+                    "Tool '{name}' is not available on server '{}'{}. Call tools/list for the tools this server offers.",
+                    server.name,
+                    if entry.spec.read_only() {
+                        ""
+                    } else {
+                        " (this server does not offer write tools)"
+                    }
+                ),
+                None,
+            ));
+        }
+        None => {
+            audit("unknown_tool", &Tally::default());
+            return Err(ErrorData::invalid_params(
+                format!("Unknown tool '{name}'. Call tools/list for the tools this server offers."),
+                None,
+            ));
+        }
+    };
+
+    let mut tally = Tally::default();
+    let outcome = run_stages(gw, &rt, agent, server, &entry, arguments, &mut tally).await;
+    let result = match outcome {
+        Ok(result) => {
+            audit("ok", &tally);
+            result
+        }
+        Err(error) => {
+            audit(error.kind(), &tally);
+            shape::failure(&error)
+        }
+    };
+    Ok(result)
+}
+
+async fn run_stages(
+    gw: &Gateway,
+    rt: &Runtime,
+    agent: &Arc<Agent>,
+    server: &ServerConfig,
+    entry: &Entry,
+    arguments: Option<JsonObject>,
+    tally: &mut Tally,
+) -> Result<CallToolResult, ToolError> {
+    // 3. validate arguments.
+    let args = Value::Object(arguments.unwrap_or_default());
+    if let Some(error) = entry.validator.iter_errors(&args).next() {
+        let path = error.instance_path().to_string();
+        return Err(ToolError::invalid(
+            if path.is_empty() {
+                "(arguments)".to_owned()
+            } else {
+                format!("'{path}'")
+            },
+            error.masked().to_string(),
+        ));
+    }
+    let Value::Object(mut args) = args else {
+        return Err(ToolError::invalid("(arguments)", "must be an object"));
+    };
+    let format = OutputFormat::take_from(&mut args);
+
+    // 4. rate limit.
+    if let Err(wait) = gw.limiter.check(&agent.name, Instant::now()) {
+        return Err(ToolError::RateLimited {
+            limit: gw.limiter.rate(),
+            retry_after_ms: wait.as_millis().max(1) as u64,
+        });
+    }
+
+    // 5. authorize.
+    if let Decision::Deny(reason) = rt.authorizer.authorize(agent, server, &entry.spec) {
+        return Err(ToolError::Forbidden(reason));
+    }
+
+    // 6. DLP on outgoing content.
+    tally.dlp_outgoing = rt.dlp.outgoing(
+        agent.dlp_profile.as_deref(),
+        &mut args,
+        entry.spec.outgoing_content,
+    )?;
+
+    // 7. execute.
+    let budget = response_budget(rt, server, agent);
+    let connection = rt.connections.get(&agent.connection).ok_or_else(|| {
+        ToolError::Internal(format!(
+            "agent's connection '{}' is not configured",
+            agent.connection
+        ))
+    })?;
+    let ctx = ToolContext {
+        client: connection.client.clone(),
+        agent: agent.clone(),
+        scope: SpaceScope::new(&agent.spaces, connection.space_ids.clone()),
+        max_chars: budget,
+    };
+    let timeout = Duration::from_secs(server.timeout_secs);
+    let output = tokio::time::timeout(timeout, (entry.spec.handler)(ctx, Value::Object(args)))
+        .await
+        .map_err(|_| ToolError::Timeout(server.timeout_secs))??;
+
+    // 8. shape.
+    let mut text = shape::cap(output.text, budget);
+    let mut structured = (format != OutputFormat::Text).then_some(output.structured);
+
+    // 9. DLP on what the agent receives.
+    tally.dlp_result = rt
+        .dlp
+        .result(agent.dlp_profile.as_deref(), &mut text, &mut structured)?;
+    tally.response_chars = text.chars().count();
+
+    Ok(shape::success(text, structured, format))
+}

@@ -1,0 +1,109 @@
+//! The DLP stage, on both directions: content an agent writes is inspected before it reaches
+//! Confluence, and everything an agent receives (text and structured content, after shaping)
+//! is inspected last, so DLP sees exactly the bytes the agent gets. Actions come from the
+//! agent's DLP profile; `block` fails the whole call.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::error::ToolError;
+
+/// Compiled DLP engines by profile name (`None`: the default `[dlp]`), plus what actions need.
+pub struct DlpStage {
+    engines: HashMap<Option<String>, Arc<dlp::Engine>>,
+    hash_key: dlp::HashKey,
+}
+
+impl DlpStage {
+    pub fn new(
+        default: &dlp::DlpConfig,
+        profiles: &std::collections::BTreeMap<String, dlp::DlpConfig>,
+        hash_key: dlp::HashKey,
+    ) -> Result<DlpStage, dlp::DlpError> {
+        let mut engines = HashMap::new();
+        engines.insert(None, Arc::new(dlp::Engine::new(default)?));
+        for (name, config) in profiles {
+            engines.insert(Some(name.clone()), Arc::new(dlp::Engine::new(config)?));
+        }
+        Ok(DlpStage { engines, hash_key })
+    }
+
+    fn engine(&self, profile: Option<&str>) -> Option<&Arc<dlp::Engine>> {
+        self.engines
+            .get(&profile.map(str::to_owned))
+            .or_else(|| self.engines.get(&None))
+    }
+
+    fn ctx(&self) -> dlp::ActionContext<'_> {
+        dlp::ActionContext {
+            hash_key: Some(&self.hash_key),
+            vault: None,
+        }
+    }
+
+    /// Applies the policy to the string arguments named in `fields`; returns the number of
+    /// findings acted on.
+    pub fn outgoing(
+        &self,
+        profile: Option<&str>,
+        args: &mut Map<String, Value>,
+        fields: &[&str],
+    ) -> Result<usize, ToolError> {
+        let Some(engine) = self.engine(profile) else {
+            return Ok(0);
+        };
+        let mut count = 0;
+        for field in fields {
+            if let Some(Value::String(text)) = args.get_mut(*field) {
+                let redacted = engine
+                    .redact(text, &self.ctx())
+                    .map_err(|e| to_tool_error(e, "the content to write"))?;
+                count += redacted.report.total();
+                *text = redacted.text;
+            }
+        }
+        Ok(count)
+    }
+
+    /// Applies the policy to what the agent will receive.
+    pub fn result(
+        &self,
+        profile: Option<&str>,
+        text: &mut String,
+        structured: &mut Option<Value>,
+    ) -> Result<usize, ToolError> {
+        let Some(engine) = self.engine(profile) else {
+            return Ok(0);
+        };
+        let redacted = engine
+            .redact(text, &self.ctx())
+            .map_err(|e| to_tool_error(e, "the result"))?;
+        let mut count = redacted.report.total();
+        *text = redacted.text;
+        if let Some(value) = structured.as_mut() {
+            let report = engine
+                .redact_json(value, &self.ctx())
+                .map_err(|e| to_tool_error(e, "the result"))?;
+            count = count.max(report.total());
+        }
+        Ok(count)
+    }
+}
+
+fn to_tool_error(e: dlp::DlpError, place: &'static str) -> ToolError {
+    match e {
+        dlp::DlpError::Blocked { detector, category } => ToolError::Blocked {
+            detector,
+            category: category.to_string(),
+            place,
+        },
+        dlp::DlpError::MissingVault => ToolError::Internal(
+            "the DLP action 'tokenize' needs the token vault, which this gateway version lacks; \
+             configure 'redact' or 'hash' instead"
+                .to_owned(),
+        ),
+        other => ToolError::Internal(format!("data loss prevention failed: {other}")),
+    }
+}

@@ -1,0 +1,12 @@
+//! Tool families, one module each, and what they share: the registry ([`catalog`]), interim
+//! space scoping ([`scope`]) and body rendering helpers ([`body`]).
+//!
+//! A family module exposes `pub fn tools() -> Vec<catalog::ToolSpec>` and is listed once in
+//! [`catalog::FAMILIES`]. Its handlers are plain `async fn(ToolContext, Args) ->
+//! Result<ToolOutput, ToolError>`; argument types derive `Deserialize` + `JsonSchema` (their
+//! doc comments are what models read), outputs derive `Serialize` + `JsonSchema`.
+
+pub mod body;
+pub mod catalog;
+pub mod pages;
+pub mod scope;
