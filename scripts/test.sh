@@ -12,6 +12,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "==> python venv for third-party clients"
 bash scripts/ensure-venv.sh
+bash scripts/ensure-venv.sh modern
 
 echo "==> cargo test"
 cargo test --workspace --locked

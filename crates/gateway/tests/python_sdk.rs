@@ -1,8 +1,10 @@
-//! The official Python MCP SDK (mcp 1.30.0, from the pinned test venv) against the real
-//! `confluence-gateway demo` binary, one test per tool family: the family's scenario
-//! (`tests/clients/families/<family>.py`) calls every tool of the family and checks each result
-//! (the SDK also validates structured results against outputSchema). Each test also checks,
-//! against the gateway's own catalog, that no tool of the family went uncalled.
+//! The official Python MCP SDK against the real `confluence-gateway demo` binary, in both
+//! protocol styles: mcp 1.30.0 (`.venv-tests`; initialize handshake, 2025-11-25, session id) and
+//! mcp 2.3.0 (`.venv-mcp-modern`; stateless 2026-07-28). One test per tool family: the family's
+//! scenario (`tests/clients/families/<family>.py`) calls every tool of the family and checks each
+//! result (the SDK also validates structured results against outputSchema), once per style, each
+//! against its own demo. Each run is checked against the gateway's own catalog: no tool of the
+//! family goes uncalled.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -12,9 +14,33 @@ use std::process::Command;
 
 use gateway::tools::catalog::FAMILIES;
 
-/// Runs one family's scenario and returns the tools it called.
-fn run_family(family: &str) -> BTreeSet<String> {
-    let python = common::venv_python();
+#[derive(Clone, Copy, Debug)]
+enum Style {
+    /// mcp 1.x: initialize handshake with `Mcp-Session-Id`.
+    Session,
+    /// mcp 2.x: the stateless 2026-07-28 protocol.
+    Stateless,
+}
+
+impl Style {
+    fn python(self) -> std::path::PathBuf {
+        match self {
+            Style::Session => common::venv_python(),
+            Style::Stateless => common::modern_venv_python(),
+        }
+    }
+
+    fn protocol(self) -> &'static str {
+        match self {
+            Style::Session => "2025-11-25",
+            Style::Stateless => "2026-07-28",
+        }
+    }
+}
+
+/// Runs one family's scenario in one style and returns the tools it called.
+fn run_family(family: &str, style: Style) -> BTreeSet<String> {
+    let python = style.python();
     let demo = common::DemoProcess::start();
     let driver = common::repo_root().join("crates/gateway/tests/clients/mcp_sdk_driver.py");
     let output = Command::new(python)
@@ -27,7 +53,7 @@ fn run_family(family: &str) -> BTreeSet<String> {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),
-        "{family} driver failed: {}\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        "{family} ({style:?}) driver failed: {}\nstdout:\n{stdout}\nstderr:\n{stderr}",
         output.status
     );
     let summary: serde_json::Value = stdout
@@ -35,6 +61,11 @@ fn run_family(family: &str) -> BTreeSet<String> {
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .find(|v| v.get("summary").is_some())
         .expect("a summary line");
+    assert_eq!(
+        summary["summary"]["protocol"],
+        serde_json::json!([style.protocol()]),
+        "{family} ({style:?}) negotiated another protocol"
+    );
     summary["summary"]["tools_called"]
         .as_array()
         .unwrap()
@@ -55,11 +86,19 @@ fn catalog_tools(family: &str) -> BTreeSet<String> {
         .collect()
 }
 
-fn assert_every_tool_called(family: &str) {
-    let called = run_family(family);
+/// Both styles side by side (each with its own demo), then the catalog check for each.
+fn assert_every_tool_called(family: &'static str) {
+    let stateless = std::thread::spawn(move || run_family(family, Style::Stateless));
+    let session = run_family(family, Style::Session);
+    let stateless = stateless.join().expect("stateless run");
     let registered = catalog_tools(family);
-    let missing: Vec<_> = registered.difference(&called).collect();
-    assert!(missing.is_empty(), "{family}: never called {missing:?}");
+    for (style, called) in [(Style::Session, session), (Style::Stateless, stateless)] {
+        let missing: Vec<_> = registered.difference(&called).collect();
+        assert!(
+            missing.is_empty(),
+            "{family} ({style:?}): never called {missing:?}"
+        );
+    }
 }
 
 #[test]

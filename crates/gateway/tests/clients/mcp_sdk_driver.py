@@ -2,10 +2,13 @@
 
 Usage: python mcp_sdk_driver.py DEMO_INFO_JSON FAMILY
 
+The venv's SDK decides the protocol style (see sdk_common.py): mcp 1.x speaks the 2025-11-25
+session handshake, mcp 2.x the stateless 2026-07-28 protocol.
+
 Runs the scenario of one tool family (`families/FAMILY.py`: a `TOOLS` set and an async
 `run(info)`) against the demo's servers and agents. The SDK itself validates every successful
 result's structuredContent against the tool's outputSchema. Prints one JSON line per tool called
-(`{"tool": ..., "ok": true}`) and a final `{"summary": {"tools_called": [...]}}`; exits non-zero
+(`{"tool": ..., "ok": true}`) and a final `{"summary": {"tools_called": [...], "sdk": ..., "protocol": [...]}}`; exits non-zero
 on the first failed check or when a tool of the family was never called.
 """
 
@@ -17,7 +20,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from sdk_common import called, check  # noqa: E402
+from sdk_common import SDK_VERSION, called, check, negotiated  # noqa: E402
 
 
 async def main():
@@ -26,7 +29,8 @@ async def main():
     await family.run(info)
     missing = family.TOOLS - called
     check(not missing, f"tools never called: {sorted(missing)}")
-    print(json.dumps({"summary": {"tools_called": sorted(called)}}), flush=True)
+    summary = {"tools_called": sorted(called), "sdk": SDK_VERSION, "protocol": sorted(negotiated)}
+    print(json.dumps({"summary": summary}), flush=True)
 
 
 if __name__ == "__main__":

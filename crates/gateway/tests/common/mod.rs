@@ -158,15 +158,25 @@ pub fn repo_root() -> PathBuf {
 
 /// Creates (once) the pinned test venv; returns its python.
 pub fn venv_python() -> PathBuf {
+    ensure_venv(None, "TEST_VENV", ".venv-tests")
+}
+
+/// The Python of the venv with the official `mcp` SDK 2.x (the stateless 2026-07-28 protocol).
+pub fn modern_venv_python() -> PathBuf {
+    ensure_venv(Some("modern"), "TEST_VENV_MODERN", ".venv-mcp-modern")
+}
+
+fn ensure_venv(which: Option<&str>, env_override: &str, default_dir: &str) -> PathBuf {
     let root = repo_root();
     let status = Command::new("bash")
         .arg(root.join("scripts/ensure-venv.sh"))
+        .args(which)
         .status()
         .expect("run scripts/ensure-venv.sh");
     assert!(status.success(), "scripts/ensure-venv.sh failed: {status}");
-    std::env::var_os("TEST_VENV")
+    std::env::var_os(env_override)
         .map(PathBuf::from)
-        .unwrap_or_else(|| root.join(".venv-tests"))
+        .unwrap_or_else(|| root.join(default_dir))
         .join("bin/python")
 }
 

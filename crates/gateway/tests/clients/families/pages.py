@@ -2,7 +2,7 @@
 
 import json
 
-from sdk_common import Agent, agent_key, check, server_url, with_session
+from sdk_common import agent_key, check, check_tool_metadata, server_url, with_session
 
 TOOLS = {
     "search", "get_page", "list_pages", "get_page_children", "get_page_ancestors",
@@ -12,20 +12,13 @@ TOOLS = {
 }
 READ_TOOLS = TOOLS - {"create_page", "update_page", "update_page_section", "move_page", "delete_page"}
 
-async def writer_flow(session):
-    tools = (await session.list_tools()).tools
-    names = {t.name for t in tools}
+async def writer_flow(a):
+    tools = await a.tools()
+    names = {t["name"] for t in tools}
     check(TOOLS <= names, f"readwrite tools: {sorted(names)}")
-    for t in (t for t in tools if t.name in TOOLS):
-        check(t.outputSchema is not None, f"{t.name} has no outputSchema")
-        check(t.annotations is not None, f"{t.name} has no annotations")
-        check(t.description and len(t.description) > 30, f"{t.name} description")
-        ro = t.annotations.readOnlyHint
-        check(ro == (t.name in READ_TOOLS), f"{t.name} readOnlyHint={ro}")
-        check("outputFormat" in t.inputSchema["properties"], f"{t.name} lacks outputFormat")
-    destructive = {t.name for t in tools if t.name in TOOLS and t.annotations.destructiveHint}
+    check_tool_metadata(tools, TOOLS, READ_TOOLS)
+    destructive = {t["name"] for t in tools if t["name"] in TOOLS and t["annotations"].get("destructiveHint")}
     check(destructive == {"update_page", "update_page_section", "delete_page"}, f"destructive: {destructive}")
-    a = Agent(session)
 
     # search: plain words become safe CQL, scoped to the agent's spaces (DOCS only).
     out, text = await a.call("search", {"query": 'release "notes', "limit": 5})
@@ -107,26 +100,20 @@ async def writer_flow(session):
     check("Not found" in gone, gone)
 
     # outputFormat=structured puts the JSON into content too
-    result = await session.call_tool("get_page", {"page_id": parent["id"], "outputFormat": "structured"})
-    check(json.loads(result.content[0].text)["id"] == parent["id"], "structured content text")
+    result = await a.result("get_page", {"page_id": parent["id"], "outputFormat": "structured"})
+    check(json.loads(result["content"][0]["text"])["id"] == parent["id"], "structured content text")
 
 
-async def reader_flow(session):
-    tools = (await session.list_tools()).tools
-    names = {t.name for t in tools}
+async def reader_flow(a):
+    names = {t["name"] for t in await a.tools()}
     check(READ_TOOLS <= names and not (TOOLS - READ_TOOLS) & names, sorted(names))
-    a = Agent(session)
     out, _ = await a.call("search", {"cql": "type = page AND space = HR"})
     check(out["results"] == [], "support-bot must not see HR")
     hr, _ = await a.call("search", {"query": "salary"})
     check(all(r["space_key"] in ("ENG", "DOCS") for r in hr["results"]), hr)
     # A write tool is not offered on the read-only server: a protocol error.
-    try:
-        await session.call_tool("create_page", {"space_key": "ENG", "title": "x", "body": "y"})
-        check(False, "create_page on the read-only server succeeded")
-    except Exception as e:  # McpError
-        check("not available on server 'readonly'" in str(e), str(e))
-
+    message = await a.protocol_error("create_page", {"space_key": "ENG", "title": "x", "body": "y"})
+    check("not available on server 'readonly'" in message, message)
 
 
 async def run(info):
