@@ -45,11 +45,15 @@ pub struct StdioArgs {
     agent_key_env: String,
 }
 
+/// Logs go to stderr, coloured only on a terminal. rmcp logs every JSON-RPC error answer at
+/// `warn`; those are the callers' mistakes and already in the audit line, so only its errors show.
 fn init_logging() {
+    use std::io::IsTerminal as _;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rmcp=warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rmcp=error"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .try_init();
 }
