@@ -408,6 +408,8 @@ impl<'a> Evaluator<'a> {
             }
             // Nobody watches or favourites anything in the emulator.
             Field::Watcher | Field::Favourite => Ok(op.is_negative()),
+            // User fields describe users (see `v1/user_search.rs`), never content.
+            Field::User | Field::UserFullname => Ok(op.is_negative()),
             Field::Created => self.date_clause(op, Self::created(item), clause),
             Field::LastModified => self.date_clause(op, self.last_modified(item), clause),
         }

@@ -9,6 +9,18 @@ use crate::spaces::{failed, seg};
 use reqwest::Method;
 use serde_json::json;
 
+/// Filters for [`Client::blogposts_matching`].
+#[derive(Clone, Debug, Default)]
+pub struct BlogPostQuery {
+    pub space_id: Option<String>,
+    /// Exact title.
+    pub title: Option<String>,
+    /// `current` (Confluence's default), `deleted`, `trashed`.
+    pub status: Option<String>,
+    /// `id`, `created-date`, `modified-date`, each optionally prefixed with `-` (descending).
+    pub sort: Option<String>,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct NewBlogPost {
     pub space_id: String,
@@ -25,6 +37,16 @@ impl Client {
             Ok(None) => Request::get("/api/v2/blogposts"),
             Err(e) => return failed(e),
         };
+        paginate(self, req, caps)
+    }
+
+    /// Blog posts matching `query` (v2 `GET /blogposts` with its filters).
+    pub fn blogposts_matching(&self, query: &BlogPostQuery, caps: PageCaps) -> Paged<BlogPost> {
+        let req = Request::get("/api/v2/blogposts")
+            .query_opt("space-id", query.space_id.as_deref())
+            .query_opt("title", query.title.as_deref())
+            .query_opt("status", query.status.as_deref())
+            .query_opt("sort", query.sort.as_deref());
         paginate(self, req, caps)
     }
 

@@ -40,7 +40,7 @@ pub mod users;
 
 pub use attachments::{Download, NewAttachment};
 pub use auth::{AuthMode, BoxFuture, CredentialProvider, Secret, StaticToken};
-pub use blogposts::NewBlogPost;
+pub use blogposts::{BlogPostQuery, NewBlogPost};
 pub use budget::{BudgetConfig, RateBudget};
 pub use client::{Client, ClientConfig, RetryPolicy, install_crypto_provider};
 pub use comments::{CommentContainer, CommentKind, InlineAnchor};

@@ -1,8 +1,10 @@
-//! Users by account id (v2 `users-bulk`).
+//! Users by account id (v2 `users-bulk`) and by name (v1 `/search/user`, user CQL).
 
 use crate::client::{Client, Request};
 use crate::error::{Error, Result};
-use crate::models::User;
+use crate::models::{User, UserSearchResult};
+use crate::paginate::{PageCaps, Paged, paginate};
+use crate::spaces::failed;
 use reqwest::Method;
 use serde_json::json;
 
@@ -22,6 +24,20 @@ impl Client {
             out.extend(page.results);
         }
         Ok(out)
+    }
+
+    /// Finds users with user CQL (`user.fullname ~ "jo"`, `user = "<account id>"`,
+    /// `type = user`); Confluence's only search by name. Fields a user hides by their privacy
+    /// settings (email, display name) come back empty or null.
+    pub fn search_users(&self, cql: &str, caps: PageCaps) -> Paged<UserSearchResult> {
+        if cql.trim().is_empty() {
+            return failed(Error::invalid("the user CQL query is empty"));
+        }
+        paginate(
+            self,
+            Request::get("/rest/api/search/user").query("cql", cql),
+            caps,
+        )
     }
 
     pub async fn user(&self, account_id: &str) -> Result<User> {

@@ -7,8 +7,8 @@ mod common;
 use common::{ALICE, Style, space_id};
 use confluence::models::{BodyFormat, body_text};
 use confluence::{
-    Client, ContentEdit, Error, NewBlogPost, NewPage, NewSpace, PageCaps, PageQuery, SpaceQuery,
-    SpaceUpdate, collect,
+    BlogPostQuery, Client, ContentEdit, Error, NewBlogPost, NewPage, NewSpace, PageCaps, PageQuery,
+    SpaceQuery, SpaceUpdate, collect,
 };
 
 async fn new_page(c: &Client, space: &str, title: &str, parent: Option<&str>) -> String {
@@ -313,6 +313,21 @@ async fn blogposts(style: Style) {
         .await
         .unwrap();
     assert!(everywhere.iter().any(|b| b.id == post.id));
+    let titled = collect(c.blogposts_matching(
+        &BlogPostQuery {
+            space_id: Some(eng.clone()),
+            title: Some("Release notes".into()),
+            sort: Some("-created-date".into()),
+            ..BlogPostQuery::default()
+        },
+        PageCaps::default(),
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        titled.iter().map(|b| b.id.as_str()).collect::<Vec<_>>(),
+        vec![post.id.as_str()]
+    );
     let updated = c
         .update_blogpost(
             &post.id,

@@ -257,6 +257,32 @@ async fn users(style: Style) {
         c.user("no-such-account").await,
         Err(Error::NotFound { .. })
     ));
+
+    // By name: user CQL on v1 search, which the OAuth gateway still serves.
+    let hits = collect(c.search_users("user.fullname ~ \"bob\"", PageCaps::default()))
+        .await
+        .unwrap();
+    let ids: Vec<&str> = hits
+        .iter()
+        .filter_map(|h| h.user.as_ref())
+        .map(|u| u.account_id.as_str())
+        .collect();
+    assert_eq!(ids, vec![bob.as_str()]);
+    assert_eq!(hits[0].title.as_deref(), Some("Bob Builder"));
+    let everyone = collect(c.search_users(
+        "type = user",
+        PageCaps {
+            page_size: Some(2),
+            ..PageCaps::default()
+        },
+    ))
+    .await
+    .unwrap();
+    assert_eq!(everyone.len(), 6, "all pages of results are followed");
+    assert!(matches!(
+        collect(c.search_users("space = ENG", PageCaps::default())).await,
+        Err(Error::Invalid { .. })
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -191,7 +191,7 @@ impl ErrorKind {
             ErrorKind::EmptyList => Some("IN and NOT IN need at least one value".to_string()),
             ErrorKind::FunctionNotAllowed { .. } => Some(
                 "date functions work with created and lastModified; currentUser() works with \
-                 creator, contributor, mention, watcher and favourite"
+                 creator, contributor, mention, watcher, favourite and user"
                     .to_string(),
             ),
             ErrorKind::InvalidOffset { .. } => Some(

@@ -52,6 +52,11 @@ pub enum Field {
     LastModified,
     /// `macro`: name of a macro used in the content body.
     Macro,
+    /// `user` / `user.accountid`: a user's account id (user search, `/rest/api/search/user`).
+    User,
+    /// `user.fullname`: a user's full or public name (user search; `~` matches names with a
+    /// word starting with the value).
+    UserFullname,
 }
 
 const EQUALITY_OPS: &[Operator] = &[Operator::Eq, Operator::Ne, Operator::In, Operator::NotIn];
@@ -81,7 +86,7 @@ const DATE_OPS: &[Operator] = &[
 
 impl Field {
     /// Every field, in declaration order (handy for generators and help text).
-    pub const ALL: [Field; 20] = [
+    pub const ALL: [Field; 22] = [
         Field::Space,
         Field::SpaceTitle,
         Field::SpaceType,
@@ -102,6 +107,8 @@ impl Field {
         Field::Created,
         Field::LastModified,
         Field::Macro,
+        Field::User,
+        Field::UserFullname,
     ];
 
     /// The canonical spelling, as printed when no other spelling was recorded.
@@ -132,6 +139,8 @@ impl Field {
             Field::Created => &["created"],
             Field::LastModified => &["lastModified"],
             Field::Macro => &["macro"],
+            Field::User => &["user", "user.accountid"],
+            Field::UserFullname => &["user.fullname"],
         }
     }
 
@@ -146,7 +155,7 @@ impl Field {
     pub fn operators(self) -> &'static [Operator] {
         match self {
             Field::Title | Field::SpaceTitle => TEXT_OPS,
-            Field::Text => SEARCH_OPS,
+            Field::Text | Field::UserFullname => SEARCH_OPS,
             Field::SiteSearch => SITE_SEARCH_OPS,
             Field::Created | Field::LastModified => DATE_OPS,
             _ => EQUALITY_OPS,
@@ -172,6 +181,7 @@ impl Field {
                 | Field::Mention
                 | Field::Watcher
                 | Field::Favourite
+                | Field::User
         )
     }
 

@@ -57,6 +57,11 @@ fn every_field_spelling_parses_case_insensitively() {
         ("lastModified", Field::LastModified),
         ("LASTMODIFIED", Field::LastModified),
         ("macro", Field::Macro),
+        ("user", Field::User),
+        ("user.accountid", Field::User),
+        ("user.accountId", Field::User),
+        ("user.fullname", Field::UserFullname),
+        ("user.fullName", Field::UserFullname),
     ];
     for (name, field) in cases {
         let op = field.operators()[0];

@@ -117,3 +117,13 @@ fn every_family_has_a_python_sdk_scenario() {
 fn python_sdk_calls_every_pages_tool() {
     assert_every_tool_called("pages");
 }
+
+#[test]
+fn python_sdk_calls_every_blogposts_tool() {
+    assert_every_tool_called("blogposts");
+}
+
+#[test]
+fn python_sdk_calls_every_users_tool() {
+    assert_every_tool_called("users");
+}

@@ -19,6 +19,7 @@ pub mod search;
 pub mod space;
 pub mod space_admin;
 pub mod user;
+pub mod user_search;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .merge(space::routes())
         .merge(space_admin::routes())
         .merge(user::routes())
+        .merge(user_search::routes())
         .merge(labels::routes())
         .merge(attachments::routes())
         .merge(restrictions::routes())

@@ -71,6 +71,18 @@ pub struct User {
     pub account_status: Option<String>,
 }
 
+/// One hit of v1 `/search/user`: the user, with the search's title (the name) and URL.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct UserSearchResult {
+    #[serde(default)]
+    pub user: Option<User>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
 /// One operation's restrictions (`read` or `update`) from v1 `/restriction`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Restriction {

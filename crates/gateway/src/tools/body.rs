@@ -46,7 +46,15 @@ pub enum WriteFormat {
 
 /// The body of `page` (fetched with `format.upstream()`) in `format`.
 pub fn render(page: &confluence::models::Page, format: ReadFormat) -> Result<String, ToolError> {
-    let raw = confluence::models::body_text(page.body.as_ref(), format.upstream()).unwrap_or("");
+    render_body(page.body.as_ref(), format)
+}
+
+/// A fetched body of any content (page, blog post, old version) in `format`.
+pub fn render_body(
+    body: Option<&confluence::models::Body>,
+    format: ReadFormat,
+) -> Result<String, ToolError> {
+    let raw = confluence::models::body_text(body, format.upstream()).unwrap_or("");
     match format {
         ReadFormat::Markdown => Ok(content::storage_to_markdown(
             raw,
@@ -111,4 +119,87 @@ pub fn view(
         },
         hint,
     ))
+}
+
+/// Sections are headings of the Markdown: refuse one in another format before fetching.
+pub fn check_section(format: ReadFormat, section: Option<&[String]>) -> Result<(), ToolError> {
+    if section.is_some() && format != ReadFormat::Markdown {
+        return Err(ToolError::invalid(
+            "/section",
+            "sections work with format=markdown only",
+        ));
+    }
+    Ok(())
+}
+
+/// One heading of a body that did not fit in one answer.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct OutlineItem {
+    /// Pass as `section` to read just this part.
+    pub path: Vec<String>,
+    pub offset: usize,
+    pub chars: usize,
+}
+
+/// A body as one answer carries it (what get_page and get_blog_post share).
+#[derive(Debug, Clone)]
+pub struct Windowed {
+    pub view: BodyView,
+    /// "N more characters; call again with offset=…" when more follows.
+    pub hint: Option<String>,
+    /// Every heading, when a whole Markdown body did not fit (so the agent can pick a section).
+    pub outline: Option<Vec<OutlineItem>>,
+}
+
+/// Windows a rendered body: `section` first, then `offset` and `max_chars` (which defaults to,
+/// and never exceeds, the server's response `budget`).
+pub fn windowed(
+    text: &str,
+    format: ReadFormat,
+    section: Option<&[String]>,
+    offset: Option<usize>,
+    max_chars: Option<usize>,
+    budget: usize,
+) -> Result<Windowed, ToolError> {
+    let max_chars = max_chars.unwrap_or(budget).min(budget);
+    let (view, hint) = view(text, section, offset.unwrap_or(0), max_chars)?;
+    let outline =
+        (view.next_offset.is_some() && format == ReadFormat::Markdown && view.section.is_none())
+            .then(|| {
+                content::outline(text)
+                    .into_iter()
+                    .map(|e| OutlineItem {
+                        path: e.path,
+                        offset: e.offset,
+                        chars: e.chars,
+                    })
+                    .collect::<Vec<_>>()
+            });
+    Ok(Windowed {
+        view,
+        hint,
+        outline,
+    })
+}
+
+impl Windowed {
+    /// The Markdown under an answer's header line: the content, then the continuation hint
+    /// and the section list when the body did not fit.
+    pub fn markdown(&self) -> String {
+        let mut md = self.view.content.clone();
+        if let Some(hint) = &self.hint {
+            md.push_str(&format!("\n\n[{hint}]"));
+        }
+        if let Some(items) = &self.outline {
+            md.push_str("\n\nSections (pass one as `section`):");
+            for item in items.iter().take(60) {
+                md.push_str(&format!(
+                    "\n- {} ({} chars)",
+                    item.path.join(" > "),
+                    item.chars
+                ));
+            }
+        }
+        md
+    }
 }

@@ -27,10 +27,20 @@ pub struct Family {
 }
 
 /// Every tool family. One line per family.
-pub const FAMILIES: &[Family] = &[Family {
-    name: "pages",
-    tools: crate::tools::pages::tools,
-}];
+pub const FAMILIES: &[Family] = &[
+    Family {
+        name: "pages",
+        tools: crate::tools::pages::tools,
+    },
+    Family {
+        name: "blogposts",
+        tools: crate::tools::blogposts::tools,
+    },
+    Family {
+        name: "users",
+        tools: crate::tools::users::tools,
+    },
+];
 
 /// The toolset names, for validating configuration.
 pub fn families() -> BTreeSet<&'static str> {
@@ -309,7 +319,8 @@ mod tests {
                 Some(spec.access == Access::Read)
             );
         }
-        assert_eq!(count, 15);
+        // pages 15, blogposts 5, users 3.
+        assert_eq!(count, 15 + 5 + 3);
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! Result<ToolOutput, ToolError>`; argument types derive `Deserialize` + `JsonSchema` (their
 //! doc comments are what models read), outputs derive `Serialize` + `JsonSchema`.
 
+pub mod blogposts;
 pub mod body;
 pub mod catalog;
 pub mod pages;
 pub mod scope;
+pub mod users;

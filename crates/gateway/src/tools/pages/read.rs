@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{PageSummary, limit, page_id_from_url, scoped_page, scoped_space};
 use crate::error::ToolError;
-use crate::tools::body::{self, BodyView, ReadFormat};
+use crate::tools::body::{self, BodyView, OutlineItem, ReadFormat};
 use crate::tools::catalog::{ToolContext, ToolOutput};
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -182,14 +182,6 @@ pub struct GetPageOutput {
     pub outline: Option<Vec<OutlineItem>>,
 }
 
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct OutlineItem {
-    /// Pass as `section` to read just this part.
-    pub path: Vec<String>,
-    pub offset: usize,
-    pub chars: usize,
-}
-
 /// Which page an argument set names: id, URL, or space + title.
 async fn resolve_page_id(ctx: &ToolContext, args: &GetPageArgs) -> Result<String, ToolError> {
     if let Some(id) = &args.page_id {
@@ -227,66 +219,39 @@ async fn resolve_page_id(ctx: &ToolContext, args: &GetPageArgs) -> Result<String
 pub async fn get_page(ctx: ToolContext, args: GetPageArgs) -> Result<ToolOutput, ToolError> {
     let id = resolve_page_id(&ctx, &args).await?;
     let format = args.format.unwrap_or_default();
-    if args.section.is_some() && format != ReadFormat::Markdown {
-        return Err(ToolError::invalid(
-            "/section",
-            "sections work with format=markdown only",
-        ));
-    }
+    body::check_section(format, args.section.as_deref())?;
     let page = scoped_page(&ctx, &id, Some(format.upstream())).await?;
     let text = body::render(&page, format)?;
-    let max_chars = args.max_chars.unwrap_or(ctx.max_chars).min(ctx.max_chars);
-    let (view, hint) = body::view(
+    let windowed = body::windowed(
         &text,
+        format,
         args.section.as_deref(),
-        args.offset.unwrap_or(0),
-        max_chars,
+        args.offset,
+        args.max_chars,
+        ctx.max_chars,
     )?;
     let summary = PageSummary::of(&page);
-    let outline =
-        (view.next_offset.is_some() && format == ReadFormat::Markdown && view.section.is_none())
-            .then(|| {
-                content::outline(&text)
-                    .into_iter()
-                    .map(|e| OutlineItem {
-                        path: e.path,
-                        offset: e.offset,
-                        chars: e.chars,
-                    })
-                    .collect::<Vec<_>>()
-            });
-    let mut md = format!(
+    let md = format!(
         "# {}\npage {} · space id {} · version {}{}\n\n{}",
         summary.title,
         summary.id,
         summary.space_id.as_deref().unwrap_or("?"),
         summary.version,
-        view.section
+        windowed
+            .view
+            .section
             .as_ref()
             .map(|p| format!(" · section {}", p.join(" > ")))
             .unwrap_or_default(),
-        view.content
+        windowed.markdown()
     );
-    if let Some(hint) = hint {
-        md.push_str(&format!("\n\n[{hint}]"));
-    }
-    if let Some(items) = &outline {
-        md.push_str("\n\nSections (pass one as `section`):");
-        for item in items.iter().take(60) {
-            md.push_str(&format!(
-                "\n- {} ({} chars)",
-                item.path.join(" > "),
-                item.chars
-            ));
-        }
-    }
     ToolOutput::new(
         md,
         &GetPageOutput {
             page: summary,
             format,
-            body: view,
-            outline,
+            body: windowed.view,
+            outline: windowed.outline,
         },
     )
 }
