@@ -27,10 +27,20 @@ pub struct Family {
 }
 
 /// Every tool family. One line per family.
-pub const FAMILIES: &[Family] = &[Family {
-    name: "pages",
-    tools: crate::tools::pages::tools,
-}];
+pub const FAMILIES: &[Family] = &[
+    Family {
+        name: "pages",
+        tools: crate::tools::pages::tools,
+    },
+    Family {
+        name: "spaces",
+        tools: crate::tools::spaces::tools,
+    },
+    Family {
+        name: "labels",
+        tools: crate::tools::labels::tools,
+    },
+];
 
 /// The toolset names, for validating configuration.
 pub fn families() -> BTreeSet<&'static str> {
@@ -309,7 +319,7 @@ mod tests {
                 Some(spec.access == Access::Read)
             );
         }
-        assert_eq!(count, 15);
+        assert_eq!(count, 24);
     }
 
     #[test]
@@ -324,5 +334,7 @@ mod tests {
         assert!(selects("pages:read", get) && !selects("pages:read", create));
         assert!(selects("*", create) && selects("*:read", get) && !selects("*:read", create));
         assert!(!selects("spaces", get));
+        let list_spaces = catalog.get("list_spaces").map(|e| &e.spec);
+        assert!(list_spaces.is_some_and(|t| selects("spaces:read", t) && !selects("pages", t)));
     }
 }

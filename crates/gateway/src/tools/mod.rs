@@ -8,5 +8,7 @@
 
 pub mod body;
 pub mod catalog;
+pub mod labels;
 pub mod pages;
 pub mod scope;
+pub mod spaces;
