@@ -547,6 +547,17 @@ mod tests {
     }
 
     #[test]
+    fn space_keys_are_checked_by_the_input_schema() {
+        let create = tools().into_iter().find(|t| t.name == "create_space");
+        let key = create.map(|t| t.input_schema["properties"]["key"].clone());
+        assert_eq!(
+            key.as_ref().and_then(|k| k.get("pattern")),
+            Some(&serde_json::Value::from("^[A-Za-z0-9]+$")),
+            "{key:?}"
+        );
+    }
+
+    #[test]
     fn assignments_group_into_one_entry_per_principal() {
         let grouped = group_by_principal(&[
             grant("a", "read", "space"),
