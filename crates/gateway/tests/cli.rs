@@ -194,8 +194,12 @@ async fn init_agents_serve_reload_and_stdio() {
 
     // The catalog, whole and per server.
     let (ok, out, _) = run(&["tools", "list"]);
+    let tools = gateway::tools::catalog::Catalog::build()
+        .unwrap()
+        .iter()
+        .count();
     assert!(
-        ok && out.lines().count() == 16
+        ok && out.lines().count() == tools + 1
             && out.contains("delete_page")
             && out.contains("destructive"),
         "{out}"
