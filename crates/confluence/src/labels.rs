@@ -29,14 +29,51 @@ impl LabelTarget {
     }
 }
 
-fn check_label(name: &str) -> Result<String> {
+/// Characters Confluence refuses in label names, besides white space (`:` would read as a
+/// prefix such as `my:`; `/` would change the URL of label removal).
+pub const FORBIDDEN_LABEL_CHARS: &[char] = &[
+    ':', ';', ',', '.', '?', '&', '[', ']', '(', ')', '#', '^', '*', '@', '!', '/', '\\', '<', '>',
+    '"', '\'',
+];
+
+/// Confluence's longest label name, in characters.
+pub const MAX_LABEL_CHARS: usize = 255;
+
+/// Why Confluence would refuse a label name.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LabelError {
+    #[error("a label cannot be empty")]
+    Empty,
+    #[error("labels are at most {MAX_LABEL_CHARS} characters (this one has {0})")]
+    TooLong(usize),
+    #[error("labels cannot contain spaces; join words with '-' or '_' (e.g. release-notes)")]
+    Whitespace,
+    #[error("labels cannot contain '{0}' (nor any of : ; , . ? & [ ] ( ) # ^ * @ ! / \\ < > \" ')")]
+    Forbidden(char),
+}
+
+/// The label as Confluence stores it (trimmed, lower case), or why Confluence would refuse it.
+pub fn normalize_label(name: &str) -> std::result::Result<String, LabelError> {
     let name = name.trim();
-    if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c == '/') {
-        return Err(Error::invalid(format!(
-            "'{name}' is not a valid label: labels are single words without spaces or '/'"
-        )));
+    if name.is_empty() {
+        return Err(LabelError::Empty);
+    }
+    let chars = name.chars().count();
+    if chars > MAX_LABEL_CHARS {
+        return Err(LabelError::TooLong(chars));
+    }
+    if name.chars().any(char::is_whitespace) {
+        return Err(LabelError::Whitespace);
+    }
+    if let Some(c) = name.chars().find(|c| FORBIDDEN_LABEL_CHARS.contains(c)) {
+        return Err(LabelError::Forbidden(c));
     }
     Ok(name.to_lowercase())
+}
+
+fn check_label(name: &str) -> Result<String> {
+    normalize_label(name)
+        .map_err(|e| Error::invalid(format!("'{}' is not a valid label: {e}", name.trim())))
 }
 
 impl Client {
@@ -86,4 +123,26 @@ impl Client {
 struct LabelPage {
     #[serde(default = "Vec::new")]
     results: Vec<Label>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_checked_as_confluence_does() {
+        assert_eq!(
+            normalize_label("  Release-Notes_2026 "),
+            Ok("release-notes_2026".into())
+        );
+        assert_eq!(normalize_label(" "), Err(LabelError::Empty));
+        assert_eq!(normalize_label("two words"), Err(LabelError::Whitespace));
+        assert_eq!(normalize_label("my:label"), Err(LabelError::Forbidden(':')));
+        assert_eq!(normalize_label("a/b"), Err(LabelError::Forbidden('/')));
+        assert_eq!(normalize_label(&"x".repeat(255)).map(|l| l.len()), Ok(255));
+        assert_eq!(
+            normalize_label(&"é".repeat(256)),
+            Err(LabelError::TooLong(256))
+        );
+    }
 }

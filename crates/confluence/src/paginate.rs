@@ -145,6 +145,40 @@ where
     .boxed()
 }
 
+/// One page of a v2 list and the cursor of the next, for callers that hand paging to their own
+/// users (an agent continuing a listing in a later call) instead of streaming to the end.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListPage<T> {
+    pub items: Vec<T>,
+    /// Pass back as `cursor` for the next page; `None` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Fetches the page `first` names, with `cursor` if given, and extracts the next cursor.
+pub(crate) async fn one_page<T: DeserializeOwned>(
+    client: &Client,
+    first: Request,
+    cursor: Option<&str>,
+) -> Result<ListPage<T>> {
+    let req = first.query_opt("cursor", cursor);
+    let (items, next) = fetch_page(client, req).await?;
+    Ok(ListPage {
+        items,
+        next_cursor: next.as_deref().and_then(cursor_of),
+    })
+}
+
+/// The `cursor` query parameter of a next link (site-relative or absolute).
+fn cursor_of(link: &str) -> Option<String> {
+    let url = url::Url::parse("http://base.invalid/")
+        .and_then(|base| base.join(link))
+        .ok()?;
+    url.query_pairs()
+        .find(|(k, _)| k == "cursor")
+        .map(|(_, v)| v.into_owned())
+        .filter(|v| !v.is_empty())
+}
+
 /// Collects a stream into a vector, stopping at the first error.
 pub async fn collect<T>(stream: Paged<T>) -> Result<Vec<T>> {
     stream.try_collect().await
@@ -204,5 +238,19 @@ mod tests {
             "https://api.atlassian.com/ex/confluence/abc/wiki/rest/api/search?cql=x&cursor=z"
         );
         assert_eq!(rebase_link(gw, "https://x.test/a"), "https://x.test/a");
+    }
+
+    #[test]
+    fn cursors_come_out_of_next_links() {
+        assert_eq!(
+            cursor_of("/wiki/api/v2/spaces?limit=2&cursor=eyJ4Ijo1fQ%3D%3D"),
+            Some("eyJ4Ijo1fQ==".into())
+        );
+        assert_eq!(
+            cursor_of("https://api.atlassian.com/ex/confluence/abc/wiki/api/v2/spaces?cursor=c2"),
+            Some("c2".into())
+        );
+        assert_eq!(cursor_of("/wiki/api/v2/spaces?limit=2"), None);
+        assert_eq!(cursor_of("/wiki/api/v2/spaces?cursor="), None);
     }
 }

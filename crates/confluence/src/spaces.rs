@@ -4,7 +4,7 @@
 use crate::client::{Client, Request};
 use crate::error::{Error, Result};
 use crate::models::{Space, SpacePermission};
-use crate::paginate::{PageCaps, Paged, paginate};
+use crate::paginate::{ListPage, PageCaps, Paged, one_page, paginate};
 use reqwest::Method;
 use serde_json::json;
 
@@ -34,20 +34,34 @@ pub struct SpaceUpdate {
     pub description: Option<String>,
 }
 
+fn list_request(query: &SpaceQuery) -> Request {
+    let mut req = Request::get("/api/v2/spaces");
+    if !query.keys.is_empty() {
+        req = req.query("keys", query.keys.join(","));
+    }
+    if !query.ids.is_empty() {
+        req = req.query("ids", query.ids.join(","));
+    }
+    req.query_opt("type", query.space_type.as_deref())
+        .query_opt("status", query.status.as_deref())
+        .query("description-format", "plain")
+}
+
 impl Client {
     pub fn spaces(&self, query: &SpaceQuery, caps: PageCaps) -> Paged<Space> {
-        let mut req = Request::get("/api/v2/spaces");
-        if !query.keys.is_empty() {
-            req = req.query("keys", query.keys.join(","));
-        }
-        if !query.ids.is_empty() {
-            req = req.query("ids", query.ids.join(","));
-        }
-        req = req
-            .query_opt("type", query.space_type.as_deref())
-            .query_opt("status", query.status.as_deref())
-            .query("description-format", "plain");
-        paginate(self, req, caps)
+        paginate(self, list_request(query), caps)
+    }
+
+    /// One page of spaces (`limit` 1–250) starting at `cursor` (from a previous page's
+    /// `next_cursor`), for callers that page on their users' behalf.
+    pub async fn spaces_page(
+        &self,
+        query: &SpaceQuery,
+        limit: u32,
+        cursor: Option<&str>,
+    ) -> Result<ListPage<Space>> {
+        let req = list_request(query).query("limit", limit.clamp(1, 250));
+        one_page(self, req, cursor).await
     }
 
     pub async fn space(&self, id: &str) -> Result<Space> {

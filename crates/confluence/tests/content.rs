@@ -44,6 +44,23 @@ async fn spaces(style: Style) {
     .await
     .unwrap();
     assert_eq!(only.len(), 1);
+    // Page by page with cursors gives the same spaces in the same order as the stream.
+    let mut paged = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = c
+            .spaces_page(&SpaceQuery::default(), 2, cursor.as_deref())
+            .await
+            .unwrap();
+        assert!(page.items.len() <= 2);
+        paged.extend(page.items.into_iter().map(|s| s.key));
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    let streamed: Vec<String> = all.iter().map(|s| s.key.clone()).collect();
+    assert_eq!(paged, streamed);
     let perms = collect(c.space_permissions(&eng.id, PageCaps::default()))
         .await
         .unwrap();

@@ -1,6 +1,6 @@
 //! `confluence-gateway demo`: the Confluence emulator with the demo wiki, in-process, and the
 //! gateway in front of it with a demo configuration — a read-only and a read-write server and
-//! three agents with different powers. The configuration is ordinary TOML (see
+//! four agents with different powers. The configuration is ordinary TOML (see
 //! [`DemoInfo::config_toml`]) loaded through the same path as `serve`.
 
 use std::net::SocketAddr;
@@ -116,6 +116,14 @@ const AGENTS: &[AgentPlan] = &[
         dlp_profile: Some("strict"),
         what: "reads every space under strict DLP (secrets block the call)",
     },
+    AgentPlan {
+        name: "space-admin",
+        roles: &["space-admin"],
+        connection: "alice",
+        spaces: &[],
+        dlp_profile: None,
+        what: "creates, renames and deletes spaces (and reads everything), on both servers",
+    },
 ];
 
 const CONNECTIONS: &[(&str, &str)] = &[("alice", "alice@example.com"), ("bob", "bob@example.com")];
@@ -172,8 +180,9 @@ pub async fn start(options: &DemoOptions) -> Result<Demo, DemoError> {
          toolsets = [\"*:read\"]\nagents = [\"*\"]\n\n\
          [[servers]]\nname = \"readwrite\"\npath = \"/mcp/readwrite\"\n\
          description = \"Read and write Confluence pages.\"\n\
-         toolsets = [\"*\"]\nagents = [\"docs-writer\"]\n\n\
-         [roles]\nreader = [\"*:read\"]\nwriter = [\"*\"]\n\n",
+         toolsets = [\"*\"]\nagents = [\"docs-writer\", \"space-admin\"]\n\n\
+         [roles]\nreader = [\"*:read\"]\nwriter = [\"*\"]\n\
+         space-admin = [\"spaces\", \"*:read\"]\n\n",
     );
     for (plan, key) in AGENTS.iter().zip(&keys) {
         toml.push_str(&format!(

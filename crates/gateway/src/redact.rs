@@ -56,7 +56,19 @@ impl DlpStage {
         };
         let mut count = 0;
         for field in fields {
-            if let Some(Value::String(text)) = args.get_mut(*field) {
+            // A field is one text, or a list of texts (such as labels).
+            let texts: Vec<&mut String> = match args.get_mut(*field) {
+                Some(Value::String(text)) => vec![text],
+                Some(Value::Array(items)) => items
+                    .iter_mut()
+                    .filter_map(|item| match item {
+                        Value::String(text) => Some(text),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for text in texts {
                 let redacted = engine
                     .redact(text, &self.ctx())
                     .map_err(|e| to_tool_error(e, "the content to write"))?;

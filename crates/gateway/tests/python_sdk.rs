@@ -127,3 +127,13 @@ fn python_sdk_calls_every_blogposts_tool() {
 fn python_sdk_calls_every_users_tool() {
     assert_every_tool_called("users");
 }
+
+#[test]
+fn python_sdk_calls_every_spaces_tool() {
+    assert_every_tool_called("spaces");
+}
+
+#[test]
+fn python_sdk_calls_every_labels_tool() {
+    assert_every_tool_called("labels");
+}

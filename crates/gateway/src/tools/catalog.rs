@@ -40,6 +40,14 @@ pub const FAMILIES: &[Family] = &[
         name: "users",
         tools: crate::tools::users::tools,
     },
+    Family {
+        name: "spaces",
+        tools: crate::tools::spaces::tools,
+    },
+    Family {
+        name: "labels",
+        tools: crate::tools::labels::tools,
+    },
 ];
 
 /// The toolset names, for validating configuration.
@@ -319,8 +327,8 @@ mod tests {
                 Some(spec.access == Access::Read)
             );
         }
-        // pages 15, blogposts 5, users 3.
-        assert_eq!(count, 15 + 5 + 3);
+        // pages 15, blogposts 5, users 3, spaces 6, labels 3.
+        assert_eq!(count, 15 + 5 + 3 + 6 + 3);
     }
 
     #[test]
@@ -335,5 +343,7 @@ mod tests {
         assert!(selects("pages:read", get) && !selects("pages:read", create));
         assert!(selects("*", create) && selects("*:read", get) && !selects("*:read", create));
         assert!(!selects("spaces", get));
+        let list_spaces = catalog.get("list_spaces").map(|e| &e.spec);
+        assert!(list_spaces.is_some_and(|t| selects("spaces:read", t) && !selects("pages", t)));
     }
 }

@@ -9,6 +9,8 @@
 pub mod blogposts;
 pub mod body;
 pub mod catalog;
+pub mod labels;
 pub mod pages;
 pub mod scope;
+pub mod spaces;
 pub mod users;

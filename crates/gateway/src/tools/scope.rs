@@ -120,6 +120,11 @@ impl SpaceScope {
             .collect())
     }
 
+    /// Drops a cached space id (the space was deleted; a new space may reuse its key).
+    pub fn forget(&self, key: &str) {
+        self.lock().remove(&key.to_ascii_uppercase());
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
         // A poisoned cache only means another call panicked mid-insert; the map is still valid.
         self.cache.lock().unwrap_or_else(|p| p.into_inner())

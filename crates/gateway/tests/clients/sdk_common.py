@@ -33,19 +33,45 @@ def check(condition, message):
         raise AssertionError(message)
 
 
+class Spec(dict):
+    """Spec-shaped JSON that also reads as attributes (`t.annotations.readOnlyHint`, as the 1.x
+    SDK's models do); a missing field reads as None."""
+
+    def __getattr__(self, name):
+        return wrap(self.get(name))
+
+
+def wrap(value):
+    if isinstance(value, dict):
+        return Spec(value)
+    if isinstance(value, list):
+        return [wrap(v) for v in value]
+    return value
+
+
 def spec(model):
     """A pydantic model of either SDK as the JSON the spec describes."""
-    return model.model_dump(by_alias=True, exclude_none=True, mode="json")
+    return wrap(model.model_dump(by_alias=True, exclude_none=True, mode="json"))
 
 
 class Agent:
-    """One connected agent: lists tools, calls them, records which tools were called."""
+    """One connected agent: lists tools, calls them, records which tools were called. Mirrors the
+    SDK session's `list_tools`/`call_tool` with spec-shaped results, so scenarios are the same
+    under both SDK generations."""
 
     def __init__(self, session):
-        self.session = session
+        # Scenarios may wrap the agent `with_session` hands them once more; keep one layer.
+        self.session = session.session if isinstance(session, Agent) else session
 
     async def tools(self):
         return [spec(t) for t in (await self.session.list_tools()).tools]
+
+    async def list_tools(self):
+        return Spec(tools=await self.tools())
+
+    async def call_tool(self, tool, args):
+        """The raw result; JSON-RPC errors raise as the SDK raises them."""
+        return await self.result(tool, args)
 
     async def result(self, tool, args):
         """The raw tool result as a spec-shaped dict (content, structuredContent, isError)."""
