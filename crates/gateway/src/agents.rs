@@ -3,7 +3,7 @@
 //! are all refused with the same `WWW-Authenticate` challenge, differing only in the
 //! description.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
@@ -210,6 +210,48 @@ impl AgentRegistry {
             .iter()
             .find(|e| e.agent.name == name)
             .map(|e| e.agent.clone())
+    }
+}
+
+/// The agent registry a runtime authenticates with, replaced whole when stored agents change
+/// (`runtime::Gateway::refresh_agents`). Lookups hold a read lock for one hash and compare;
+/// replacements happen at most once per store poll, so readers practically never wait.
+pub struct AgentDirectory {
+    current: RwLock<Arc<AgentRegistry>>,
+}
+
+impl AgentDirectory {
+    pub fn new(registry: AgentRegistry) -> AgentDirectory {
+        AgentDirectory {
+            current: RwLock::new(Arc::new(registry)),
+        }
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Arc<AgentRegistry>> {
+        self.current.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The registry in force now.
+    pub fn current(&self) -> Arc<AgentRegistry> {
+        self.read().clone()
+    }
+
+    pub fn replace(&self, registry: AgentRegistry) {
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(registry);
+    }
+
+    /// See [`AgentRegistry::authenticate_header`].
+    pub fn authenticate_header(&self, header: Option<&str>) -> Result<Arc<Agent>, AuthError> {
+        self.read().authenticate_header(header)
+    }
+
+    /// See [`AgentRegistry::authenticate_key`].
+    pub fn authenticate_key(&self, key: &str, now: DateTime<Utc>) -> Result<Arc<Agent>, AuthError> {
+        self.read().authenticate_key(key, now)
+    }
+
+    pub fn by_name(&self, name: &str) -> Option<Arc<Agent>> {
+        self.read().by_name(name)
     }
 }
 

@@ -16,8 +16,8 @@ use toml::Spanned;
 mod reference;
 mod validate;
 pub use reference::reference_markdown;
-pub use validate::selector_is_known;
 use validate::validate;
+pub use validate::{agent_problem, selector_is_known};
 
 /// The whole file.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -40,12 +40,25 @@ pub struct Config {
     #[serde(default)]
     #[schemars(with = "Vec<ServerConfig>")]
     pub servers: Vec<Spanned<ServerConfig>>,
-    /// Agents (MCP clients) and their keys' hashes. More agents may live in `agents_file`.
+    /// Where the gateway keeps its state: the SQLite database `gateway.db`, which holds the
+    /// agents that `confluence-gateway agents add` creates (audit events and the credential
+    /// vault will join them). Relative paths are relative to this file's directory. Created
+    /// with mode 0700 if missing; back it up like any database. A change applies at the next
+    /// start.
+    #[serde(default = "default_data_dir")]
+    #[schemars(with = "String")]
+    pub data_dir: PathBuf,
+    /// Agents declared in this file (and their keys' hashes), for deployments that manage
+    /// agents as configuration, such as the demo. They work alongside the agents stored in
+    /// `data_dir` by `confluence-gateway agents add`; a name used in both places stops the
+    /// gateway at start.
     #[serde(default)]
     #[schemars(with = "Vec<AgentConfig>")]
     pub agents: Vec<Spanned<AgentConfig>>,
-    /// A TOML file holding more `[[agents]]`, owned by `confluence-gateway agents …` (which
-    /// rewrites it whole). Relative paths are relative to this file's directory.
+    /// Legacy: the TOML file of `[[agents]]` that `confluence-gateway agents` wrote before
+    /// agents moved to the store. When it exists, its agents are imported into the store once
+    /// (at start or by any `agents` command; names already stored keep the stored version) and
+    /// the file is renamed to `<file>.imported`. Remove this key afterwards.
     #[serde(default)]
     pub agents_file: Option<PathBuf>,
     /// Role name → the toolset selectors the role may call (`reader = ["*:read"]`), or a table
@@ -257,6 +270,10 @@ fn default_max_response_chars() -> usize {
     20_000
 }
 
+fn default_data_dir() -> PathBuf {
+    PathBuf::from("data")
+}
+
 /// `[[agents]]`: an MCP client identity.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -274,8 +291,8 @@ pub struct AgentConfig {
     /// RFC 3339 time after which the key is refused (401), e.g. `2027-01-01T00:00:00Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
-    /// `hmac-sha256:<64 hex>`: the keyed hash of the agent's key (`agents add` writes it).
-    /// The key itself is never stored.
+    /// `hmac-sha256:<64 hex>`: the keyed hash of the agent's key, which is never stored
+    /// (`agents add NAME --toml` prints a table with a fresh key's hash).
     pub key_hash: String,
     /// Interim space scoping until policies arrive: space keys this agent may read and write.
     /// Empty: every space the connection can see.
@@ -290,7 +307,7 @@ fn default_true() -> bool {
     true
 }
 
-/// The file `agents_file` points at.
+/// The legacy file `agents_file` points at (imported into the store, see [`Config::agents_file`]).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgentsFile {
@@ -326,12 +343,17 @@ fn line_suffix(line: Option<usize>) -> String {
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub config: Config,
-    /// Agents from the file and from `agents_file`, in that order.
+    /// The agents declared in the file (`[[agents]]`); stored agents join them at run time.
     pub agents: Vec<AgentConfig>,
     pub path: PathBuf,
 }
 
 impl Loaded {
+    /// `data_dir` resolved against the config file's directory.
+    pub fn data_dir(&self) -> PathBuf {
+        resolve_relative(&self.path, &self.config.data_dir)
+    }
+
     /// `agents_file` resolved against the config file's directory.
     pub fn agents_file_path(&self) -> Option<PathBuf> {
         self.config
@@ -352,19 +374,14 @@ fn resolve_relative(config_path: &Path, p: &Path) -> PathBuf {
     }
 }
 
-/// Reads, parses and validates the file at `path` (and its `agents_file`).
+/// Reads, parses and validates the file at `path`. Stored agents are not part of it: they
+/// join at run time (see `runtime::Gateway`).
 pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
         path: path.display().to_string(),
         source,
     })?;
-    let mut loaded = parse(&text, path)?;
-    if let Some(agents_path) = loaded.agents_file_path()
-        && agents_path.exists()
-    {
-        let file = load_agents_file(&agents_path)?;
-        loaded.agents.extend(file.agents);
-    }
+    let loaded = parse(&text, path)?;
     validate(&loaded, &text)?;
     Ok(loaded)
 }
@@ -404,21 +421,6 @@ pub fn load_agents_file(path: &Path) -> Result<AgentsFile, ConfigError> {
     toml::from_str(&text).map_err(|e| ConfigError::Parse {
         path: path.display().to_string(),
         message: e.to_string(),
-    })
-}
-
-/// Writes an agents file whole (it holds no secrets: only key hashes).
-pub fn save_agents_file(path: &Path, file: &AgentsFile) -> Result<(), ConfigError> {
-    let body = toml::to_string(file).map_err(|e| ConfigError::Parse {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    })?;
-    let text = format!(
-        "# Agents managed by `confluence-gateway agents …`. Only key hashes are stored here.\n\n{body}"
-    );
-    std::fs::write(path, text).map_err(|source| ConfigError::Read {
-        path: path.display().to_string(),
-        source,
     })
 }
 

@@ -57,12 +57,14 @@ pub struct DemoAgent {
     pub what: String,
 }
 
-/// A running demo; dropping it stops both servers.
+/// A running demo; dropping it stops both servers and deletes its data directory.
 pub struct Demo {
     pub info: DemoInfo,
     pub gateway: Arc<Gateway>,
     pub serving: Serving,
     pub emulator: confluence_emulator::RunningEmulator,
+    /// The demo's throw-away `data_dir` (a fresh temporary directory, mode 0700).
+    pub data_dir: tempfile::TempDir,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +82,10 @@ pub enum DemoError {
     },
     #[error("the demo seed has no user {0}")]
     NoUser(&'static str),
+    #[error("creating the demo's data directory: {0}")]
+    DataDir(std::io::Error),
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
 }
 
 struct AgentPlan {
@@ -150,14 +156,21 @@ pub async fn start(options: &DemoOptions) -> Result<Demo, DemoError> {
     })?;
     drop(listener);
 
+    let data_dir = tempfile::Builder::new()
+        .prefix("confluence-gateway-demo-")
+        .tempdir()
+        .map_err(DemoError::DataDir)?;
     let secret = generate_key();
     let hasher = KeyHasher::new(secret.as_bytes());
     let keys: Vec<String> = AGENTS.iter().map(|_| generate_key()).collect();
     let mut toml = format!(
         "# The demo configuration (agent keys appear only as hashes).\n\
+         # A temporary data directory, deleted when the demo stops.\n\
+         data_dir = {}\n\n\
          [listen]\naddress = \"{addr}\"\nallowed_hosts = [\"localhost\", \"127.0.0.1\", \"::1\"]\n\n\
          [security]\nkey_secret = \"{secret}\"\n\n\
          [rate_limit]\ncalls_per_second = {}\nburst = 200\n\n",
+        toml::Value::from(data_dir.path().display().to_string()),
         options.calls_per_second
     );
     for (name, email) in CONNECTIONS {
@@ -203,7 +216,8 @@ pub async fn start(options: &DemoOptions) -> Result<Demo, DemoError> {
     );
 
     let loaded = crate::config::from_str(&toml, std::path::Path::new("<demo>"))?;
-    let gateway = Gateway::new(loaded)?;
+    let store = crate::store::Store::open(&loaded.data_dir()).await?;
+    let gateway = Gateway::open(loaded, store).await?;
     let serving = crate::mcp::http::bind(gateway.clone(), addr)
         .await
         .map_err(|source| DemoError::Bind { addr, source })?;
@@ -248,6 +262,7 @@ pub async fn start(options: &DemoOptions) -> Result<Demo, DemoError> {
         gateway,
         serving,
         emulator,
+        data_dir,
     })
 }
 

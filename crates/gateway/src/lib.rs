@@ -14,7 +14,8 @@
 //!
 //! Configuration is one TOML file ([`config`]); [`runtime::Runtime`] is everything built from
 //! it (connections, DLP engines, the tool catalog, compiled schemas) and is swapped whole on
-//! reload. Tool families live one per file under [`tools`]; adding one touches that file and
+//! reload. State lives in [`store`] (SQLite under `data_dir`): agents added with the CLI,
+//! picked up by a running gateway within a second. Tool families live one per file under [`tools`]; adding one touches that file and
 //! one line in [`tools::catalog`].
 
 pub mod agents;
@@ -29,4 +30,5 @@ pub mod ratelimit;
 pub mod redact;
 pub mod runtime;
 pub mod shape;
+pub mod store;
 pub mod tools;

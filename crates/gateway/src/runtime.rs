@@ -1,20 +1,37 @@
 //! Everything built from one configuration ([`Runtime`]), and the long-lived [`Gateway`] that
 //! holds the current runtime and swaps it whole on reload (in-flight calls finish on the old
 //! one). Per-agent rate-limit state lives in the gateway, so a reload does not reset it.
+//!
+//! Agents come from two places: `[[agents]]` in the configuration and the store (written by
+//! `confluence-gateway agents …`). The gateway polls the store's agents version every
+//! [`AGENTS_REFRESH`] and, when it moved, rebuilds only the agent registry; requests never
+//! query the database. So an agent added, revoked or rotated with the CLI takes effect within
+//! about [`AGENTS_REFRESH`] (SIGHUP applies it at once). If the store cannot be read for
+//! [`STORE_STALE_LIMIT`], every stored agent is refused until it can (fail closed: a revocation
+//! the gateway cannot see must not keep a key alive); `[[agents]]` keep working.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use hmac::{KeyInit, Mac};
 
-use crate::agents::{AgentRegistry, KeyHasher};
+use crate::agents::{AgentDirectory, AgentRegistry, KeyHasher};
 use crate::audit::{AuditSink, TracingAudit};
 use crate::authorize::{Authorizer, RoleAuthorizer};
-use crate::config::{ConnectionConfig, Loaded, ServerConfig};
+use crate::config::{AgentConfig, ConnectionConfig, Loaded, ServerConfig};
 use crate::ratelimit::RateLimiter;
 use crate::redact::DlpStage;
+use crate::store::{Store, StoreError, StoredAgent};
 use crate::tools::catalog::Catalog;
 use crate::tools::scope::SpaceIdCache;
+
+/// How often a running gateway checks the store for agent changes.
+pub const AGENTS_REFRESH: Duration = Duration::from_secs(1);
+
+/// How long the store may be unreadable before stored agents are refused.
+pub const STORE_STALE_LIMIT: Duration = Duration::from_secs(10);
 
 /// A Confluence connection: the client and what calls through it share.
 pub struct Connection {
@@ -26,7 +43,9 @@ pub struct Connection {
 pub struct Runtime {
     pub loaded: Loaded,
     pub servers: Vec<Arc<ServerConfig>>,
-    pub agents: AgentRegistry,
+    /// `[[agents]]` plus the stored agents, replaced when the store changes.
+    pub agents: AgentDirectory,
+    hasher: KeyHasher,
     pub connections: HashMap<String, Connection>,
     pub catalog: Arc<Catalog>,
     pub authorizer: Arc<dyn Authorizer>,
@@ -45,14 +64,31 @@ pub enum BuildError {
     Catalog(#[from] crate::tools::catalog::CatalogError),
     #[error("dlp: {0}")]
     Dlp(#[from] dlp::DlpError),
+    #[error("agents: {0}")]
+    Agents(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 impl Runtime {
-    pub fn build(loaded: Loaded, catalog: Arc<Catalog>) -> Result<Runtime, BuildError> {
+    /// Builds from a configuration and the agents stored in `store_path` (named in errors).
+    /// Any problem with the agents (a name in both places, a stored agent naming a role or
+    /// connection that no longer exists, a server naming an unknown agent) is an error.
+    pub fn build(
+        loaded: Loaded,
+        catalog: Arc<Catalog>,
+        stored: &[StoredAgent],
+        store_path: &Path,
+    ) -> Result<Runtime, BuildError> {
         let config = &loaded.config;
         let secret = key_secret(&config.security)?;
         let hasher = KeyHasher::new(secret.as_bytes());
-        let agents = AgentRegistry::new(hasher, &loaded.agents);
+        let merged = merge_agents(&loaded, stored, store_path);
+        if !merged.problems.is_empty() {
+            return Err(BuildError::Agents(merged.problems.join("; ")));
+        }
+        check_server_agents(&loaded, &merged.agents, store_path)?;
+        let agents = AgentDirectory::new(AgentRegistry::new(hasher.clone(), &merged.agents));
         let mut connections = HashMap::new();
         for conn in &config.connections {
             let conn = conn.get_ref();
@@ -66,6 +102,7 @@ impl Runtime {
                 .map(|s| Arc::new(s.get_ref().clone()))
                 .collect(),
             agents,
+            hasher,
             connections,
             catalog,
             authorizer: Arc::new(RoleAuthorizer::new(config.roles.clone())),
@@ -82,6 +119,82 @@ impl Runtime {
     pub fn server_by_name(&self, name: &str) -> Option<&Arc<ServerConfig>> {
         self.servers.iter().find(|s| s.name == name)
     }
+
+    /// Replaces the agent registry with `[[agents]]` plus `stored`. Stored agents with problems
+    /// are left out (their keys are refused) and the problems returned, so one bad row cannot
+    /// keep a revocation from applying to the others.
+    fn replace_stored_agents(&self, stored: &[StoredAgent], store_path: &Path) -> Vec<String> {
+        let merged = merge_agents(&self.loaded, stored, store_path);
+        self.agents
+            .replace(AgentRegistry::new(self.hasher.clone(), &merged.agents));
+        merged.problems
+    }
+}
+
+struct MergedAgents {
+    agents: Vec<AgentConfig>,
+    problems: Vec<String>,
+}
+
+/// `[[agents]]` first, then the stored agents that fit the configuration. Disabled stored
+/// agents are kept even if they name something that no longer exists: they can never
+/// authenticate, and keeping them lets `agents revoke` be the fix for such an agent.
+fn merge_agents(loaded: &Loaded, stored: &[StoredAgent], store_path: &Path) -> MergedAgents {
+    let mut agents = loaded.agents.clone();
+    let mut problems = Vec::new();
+    for StoredAgent { agent, .. } in stored {
+        if loaded.agents.iter().any(|a| a.name == agent.name) {
+            problems.push(format!(
+                "agent '{}' is stored in {} and also declared in [[agents]] of {}; rename or \
+                 remove the [[agents]] entry",
+                agent.name,
+                store_path.display(),
+                loaded.path.display()
+            ));
+            continue;
+        }
+        if agent.enabled
+            && let Some((field, message)) = crate::config::agent_problem(&loaded.config, agent)
+        {
+            problems.push(format!(
+                "stored agent '{}' {field}: {message}; fix {} or run `confluence-gateway agents \
+                 revoke {}`",
+                agent.name,
+                loaded.path.display(),
+                agent.name
+            ));
+            continue;
+        }
+        agents.push(agent.clone());
+    }
+    MergedAgents { agents, problems }
+}
+
+/// Every name in `[[servers]].agents` must be a known agent (a typo would otherwise lock an
+/// agent out silently).
+fn check_server_agents(
+    loaded: &Loaded,
+    agents: &[AgentConfig],
+    store_path: &Path,
+) -> Result<(), BuildError> {
+    let names: BTreeSet<&str> = agents.iter().map(|a| a.name.as_str()).collect();
+    for (i, server) in loaded.config.servers.iter().enumerate() {
+        let server = server.get_ref();
+        if let Some(unknown) = server
+            .agents
+            .iter()
+            .find(|a| *a != "*" && !names.contains(a.as_str()))
+        {
+            return Err(BuildError::Agents(format!(
+                "servers[{i}] ('{}').agents: no agent named '{unknown}' in [[agents]] of {} or \
+                 stored in {}",
+                server.name,
+                loaded.path.display(),
+                store_path.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The key secret from the environment variable or the file.
@@ -150,17 +263,39 @@ pub struct Gateway {
     current: RwLock<Arc<Runtime>>,
     pub limiter: RateLimiter,
     pub catalog: Arc<Catalog>,
+    store: Store,
+    /// Serialises reloads and store refreshes, so a refresh never writes into a runtime that a
+    /// reload has just replaced.
+    sync: tokio::sync::Mutex<AgentSync>,
+}
+
+/// What the gateway last saw of the store's agents.
+struct AgentSync {
+    version: i64,
+    last_read: Instant,
+    /// Stored agents were dropped because the store could not be read.
+    stored_refused: bool,
 }
 
 impl Gateway {
-    pub fn new(loaded: Loaded) -> Result<Arc<Gateway>, BuildError> {
+    /// Builds the gateway from a configuration and the agents in `store`.
+    pub async fn open(loaded: Loaded, store: Store) -> Result<Arc<Gateway>, BuildError> {
         let catalog = Arc::new(Catalog::build()?);
         let limiter = RateLimiter::new(&loaded.config.rate_limit);
-        let runtime = Runtime::build(loaded, catalog.clone())?;
+        // The version first: a change landing between the two reads is seen again next poll.
+        let version = store.agents_version().await?;
+        let stored = store.list_agents().await?;
+        let runtime = Runtime::build(loaded, catalog.clone(), &stored, store.path())?;
         Ok(Arc::new(Gateway {
             current: RwLock::new(Arc::new(runtime)),
             limiter,
             catalog,
+            store,
+            sync: tokio::sync::Mutex::new(AgentSync {
+                version,
+                last_read: Instant::now(),
+                stored_refused: false,
+            }),
         }))
     }
 
@@ -172,11 +307,103 @@ impl Gateway {
             .clone()
     }
 
-    /// Replaces the runtime (servers, agents, roles, DLP, connections). The listen address and
-    /// rate-limit settings apply at the next start.
-    pub fn reload(&self, loaded: Loaded) -> Result<(), BuildError> {
-        let runtime = Runtime::build(loaded, self.catalog.clone())?;
+    /// The state store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Replaces the runtime (servers, agents, roles, DLP, connections) and re-reads the stored
+    /// agents. The listen address, rate-limit settings and `data_dir` apply at the next start.
+    pub async fn reload(&self, loaded: Loaded) -> Result<(), BuildError> {
+        let mut sync = self.sync.lock().await;
+        let version = self.store.agents_version().await?;
+        let stored = self.store.list_agents().await?;
+        let runtime = Runtime::build(loaded, self.catalog.clone(), &stored, self.store.path())?;
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(runtime);
+        *sync = AgentSync {
+            version,
+            last_read: Instant::now(),
+            stored_refused: false,
+        };
         Ok(())
+    }
+
+    /// Checks the store's agents version and, if it moved, rebuilds the agent registry from
+    /// it. Returns whether the registry was rebuilt.
+    pub async fn refresh_agents(&self) -> Result<bool, StoreError> {
+        let mut sync = self.sync.lock().await;
+        let version = self.store.agents_version().await?;
+        if version == sync.version && !sync.stored_refused {
+            sync.last_read = Instant::now();
+            return Ok(false);
+        }
+        let stored = self.store.list_agents().await?;
+        let problems = self
+            .runtime()
+            .replace_stored_agents(&stored, self.store.path());
+        for problem in problems {
+            tracing::error!("{problem}; this agent's key is refused");
+        }
+        *sync = AgentSync {
+            version,
+            last_read: Instant::now(),
+            stored_refused: false,
+        };
+        Ok(true)
+    }
+
+    /// Refuses every stored agent if the store has not been read for `limit`. Returns whether
+    /// it did so now.
+    pub async fn refuse_stored_agents_if_stale(&self, limit: Duration) -> bool {
+        let mut sync = self.sync.lock().await;
+        if sync.stored_refused || sync.last_read.elapsed() < limit {
+            return false;
+        }
+        let _ = self.runtime().replace_stored_agents(&[], self.store.path());
+        sync.stored_refused = true;
+        tracing::error!(
+            "the store has not been readable for {} s: refusing every stored agent's key until it is",
+            limit.as_secs()
+        );
+        true
+    }
+
+    /// Polls the store every `every` in the background (see the module documentation); the
+    /// task ends when the gateway is dropped.
+    pub fn watch_store(
+        self: &Arc<Self>,
+        every: Duration,
+        stale_after: Duration,
+    ) -> tokio::task::JoinHandle<()> {
+        let gateway = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut failing = false;
+            loop {
+                tick.tick().await;
+                let Some(gateway) = gateway.upgrade() else {
+                    return;
+                };
+                match gateway.refresh_agents().await {
+                    Ok(changed) => {
+                        if failing {
+                            tracing::info!("the store is readable again");
+                        }
+                        failing = false;
+                        if changed {
+                            tracing::info!("agents reloaded from the store");
+                        }
+                    }
+                    Err(e) => {
+                        if !failing {
+                            tracing::error!("cannot read agents from the store: {e}");
+                        }
+                        failing = true;
+                        gateway.refuse_stored_agents_if_stale(stale_after).await;
+                    }
+                }
+            }
+        })
     }
 }

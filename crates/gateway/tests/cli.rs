@@ -1,5 +1,6 @@
 //! The admin path a real deployment takes, with the real binary: `init` writes a starter
-//! configuration, `agents add|list|rotate|revoke` manage keys (printed once, stored hashed),
+//! configuration, `agents add|list|rotate|revoke` manage keys (printed once, stored hashed in
+//! the data directory's SQLite store; tests/store.rs covers the store in depth),
 //! `tools list` shows the catalog, `serve` runs from the file against a Confluence (the
 //! emulator here) with role authorization, rate limits, expiry and reload on SIGHUP, and
 //! `stdio` serves the same tools over stdin/stdout.
@@ -9,34 +10,13 @@ mod common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::binary::{BIN, key_in, run, serve};
 use common::{call, http, rpc, text_of};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-const BIN: &str = env!("CARGO_BIN_EXE_confluence-gateway");
-
-fn run(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(BIN)
-        .args(args)
-        .env("CGW_TEST_TOKEN", "unused")
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// The key `agents add|rotate` printed (its last line).
-fn key_in(stdout: &str) -> String {
-    let key = stdout.lines().last().unwrap().trim().to_owned();
-    assert!(key.starts_with("cgw_"), "{stdout}");
-    key
-}
 
 /// Writes a config for `site` with BOB's token in $CGW_BOB_TOKEN, via `init` plus edits.
 fn configure(dir: &Path, site: &str) -> String {
@@ -64,41 +44,6 @@ fn configure(dir: &Path, site: &str) -> String {
         );
     std::fs::write(&config, text).unwrap();
     config_s
-}
-
-struct Served {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(config: &str, token: &str) -> Served {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--config", config])
-        .env("CGW_BOB_TOKEN", token)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let mut lines = BufReader::new(stderr).lines();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let base = loop {
-        let line = lines.next().expect("serve exited").unwrap();
-        if let Some(rest) = line.strip_prefix("confluence-gateway listening on ") {
-            break rest.trim().to_owned();
-        }
-        assert!(Instant::now() < deadline);
-    };
-    // Keep draining stderr (audit lines) so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Served { child, base }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -174,18 +119,14 @@ async fn init_agents_serve_reload_and_stdio() {
     assert!(!ok && err.contains("exists"), "{err}");
     let (ok, _, err) = run(&["agents", "add", "x", "--role", "nope", "--config", &config]);
     assert!(!ok && err.contains("no role named 'nope'"), "{err}");
-    let agents_file = std::fs::read_to_string(scratch.0.join("agents.toml")).unwrap();
-    for key in [&reader_key, &writer_key, &narrow_key] {
-        assert!(
-            !agents_file.contains(key.as_str()),
-            "a plaintext key was stored"
-        );
+    // Only keyed hashes are stored (tests/store.rs checks the store itself).
+    for file in std::fs::read_dir(scratch.0.join("data")).unwrap() {
+        let bytes = std::fs::read(file.unwrap().path()).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        for key in [&reader_key, &writer_key, &narrow_key, &old_key] {
+            assert!(!text.contains(key.as_str()), "a plaintext key was stored");
+        }
     }
-    assert_eq!(
-        agents_file.matches("hmac-sha256:").count(),
-        4,
-        "{agents_file}"
-    );
     let (ok, out, _) = run(&["agents", "list", "--config", &config]);
     assert!(
         ok && out.contains("reader-bot") && out.contains("old-bot") && !out.contains("cgw_"),
@@ -210,7 +151,7 @@ async fn init_agents_serve_reload_and_stdio() {
         "{out}"
     );
 
-    let served = serve(&config, &bob_token);
+    let served = serve(&config, &[("CGW_BOB_TOKEN", &bob_token)]);
     let http = http();
     let ro = format!("{}/mcp/readonly", served.base);
     let rw = format!("{}/mcp/readwrite", served.base);

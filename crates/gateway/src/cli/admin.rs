@@ -1,14 +1,17 @@
 //! Admin commands: `init`, `agents add|list|revoke|rotate`, `tools list`.
 //!
-//! Agents are written to the configuration's `agents_file`, which these commands own and
-//! rewrite whole. Keys are printed once and stored only as keyed hashes.
+//! Agents are written to the store in the configuration's `data_dir` (SQLite); a running
+//! gateway picks changes up within about a second (`runtime::AGENTS_REFRESH`). Keys are printed
+//! once and stored only as keyed hashes. Agents declared in the configuration file are listed
+//! but changed by editing the file.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, anyhow, bail};
 use clap::{Args, Subcommand};
 use gateway::agents::{KeyHasher, generate_key};
 use gateway::config::{self, AgentConfig, Loaded};
+use gateway::store::Store;
 use gateway::tools::catalog::{Catalog, selects};
 
 use super::Outcome;
@@ -44,19 +47,19 @@ pub fn init(args: &InitArgs) -> anyhow::Result<Outcome> {
 
 #[derive(Debug, Subcommand)]
 pub enum AgentsCommand {
-    /// Add an agent and print its key (shown once).
+    /// Add an agent to the store and print its key (shown once).
     Add(AddArgs),
-    /// List agents (names, roles, state; never keys).
+    /// List agents, from the configuration and the store (names, roles, state; never keys).
     List(ConfigArg),
-    /// Disable an agent: its key is refused from the next request on (after a reload).
+    /// Disable a stored agent: a running gateway refuses its key within about a second.
     Revoke(NameArgs),
-    /// Give an agent a new key (printed once); the old key stops working.
+    /// Give a stored agent a new key (printed once) and enable it; the old key stops working.
     Rotate(NameArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ConfigArg {
-    /// The configuration file.
+    /// The configuration file (its `data_dir` holds the store).
     #[arg(long, default_value = "confluence-gateway.toml", value_name = "FILE")]
     config: PathBuf,
 }
@@ -80,6 +83,10 @@ pub struct AddArgs {
     /// A [dlp_profiles] name to use instead of [dlp].
     #[arg(long, value_name = "NAME")]
     dlp_profile: Option<String>,
+    /// Store nothing: print an [[agents]] table to paste into the configuration instead (for
+    /// agents managed as configuration).
+    #[arg(long)]
+    toml: bool,
     #[command(flatten)]
     config: ConfigArg,
 }
@@ -92,52 +99,65 @@ pub struct NameArgs {
     config: ConfigArg,
 }
 
-fn agents_path(loaded: &Loaded) -> anyhow::Result<PathBuf> {
-    loaded.agents_file_path().ok_or_else(|| {
-        anyhow!(
-            "{} has no agents_file; add `agents_file = \"agents.toml\"` so agent commands have a file to manage",
-            loaded.path.display()
-        )
-    })
-}
-
 fn hasher(loaded: &Loaded) -> anyhow::Result<KeyHasher> {
     let secret = gateway::runtime::key_secret(&loaded.config.security)?;
     Ok(KeyHasher::new(secret.as_bytes()))
 }
 
-/// Applies `change` to the agents file and keeps it only if the whole configuration still
-/// validates; otherwise the previous file is put back.
-fn edit_agents(
-    config_path: &Path,
-    change: impl FnOnce(&mut Vec<AgentConfig>, &KeyHasher) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let loaded = config::load(config_path)?;
-    let path = agents_path(&loaded)?;
-    let hasher = hasher(&loaded)?;
-    let previous = std::fs::read(&path).ok();
-    let mut file = config::load_agents_file(&path)?;
-    change(&mut file.agents, &hasher)?;
-    config::save_agents_file(&path, &file)?;
-    if let Err(e) = config::load(config_path) {
-        match previous {
-            Some(bytes) => std::fs::write(&path, bytes),
-            None => std::fs::remove_file(&path),
-        }
-        .with_context(|| format!("restoring {}", path.display()))?;
-        bail!("not changed: {e}");
+/// Opens the configuration's store, importing a legacy `agents_file` first (and saying so).
+async fn open_store(loaded: &Loaded) -> anyhow::Result<Store> {
+    let (store, imported) = Store::open_configured(loaded).await?;
+    if let Some(report) = imported {
+        eprintln!("note: {report}");
+    }
+    Ok(store)
+}
+
+/// Refuses to change an agent that the configuration file declares: the file is its truth.
+fn refuse_declared(loaded: &Loaded, name: &str) -> anyhow::Result<()> {
+    if loaded.agents.iter().any(|a| a.name == name) {
+        bail!(
+            "agent '{name}' is declared in [[agents]] of {}; change it there (enabled = false, \
+             key_hash) and reload the gateway",
+            loaded.path.display()
+        );
     }
     Ok(())
 }
 
 pub fn agents(command: AgentsCommand) -> anyhow::Result<Outcome> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?
+        .block_on(agents_async(command))
+}
+
+async fn agents_async(command: AgentsCommand) -> anyhow::Result<Outcome> {
+    let config_path = match &command {
+        AgentsCommand::Add(args) => &args.config.config,
+        AgentsCommand::List(args) => &args.config,
+        AgentsCommand::Revoke(args) | AgentsCommand::Rotate(args) => &args.config.config,
+    };
+    let loaded = config::load(config_path)?;
+    let store = open_store(&loaded).await?;
+    let result = run_agents(command, &loaded, &store).await;
+    store.close().await;
+    result
+}
+
+async fn run_agents(
+    command: AgentsCommand,
+    loaded: &Loaded,
+    store: &Store,
+) -> anyhow::Result<Outcome> {
     match command {
         AgentsCommand::Add(args) => {
-            let loaded = config::load(&args.config.config)?;
             if loaded.agents.iter().any(|a| a.name == args.name) {
                 bail!(
-                    "an agent named '{}' exists; use `agents rotate` for a new key",
-                    args.name
+                    "an agent named '{}' exists in [[agents]] of {}",
+                    args.name,
+                    loaded.path.display()
                 );
             }
             let connection = match args.connection {
@@ -150,31 +170,58 @@ pub fn agents(command: AgentsCommand) -> anyhow::Result<Outcome> {
                     .ok_or_else(|| anyhow!("the configuration has no [[connections]]"))?,
             };
             let key = generate_key();
-            edit_agents(&args.config.config, |agents, hasher| {
-                agents.push(AgentConfig {
-                    name: args.name.clone(),
-                    roles: args.roles.clone(),
-                    connection,
-                    enabled: true,
-                    expires_at: args.expires_at.clone(),
-                    key_hash: hasher.hash(&key).to_string(),
-                    spaces: args.spaces.clone(),
-                    dlp_profile: args.dlp_profile.clone(),
-                });
-                Ok(())
-            })?;
+            let agent = AgentConfig {
+                name: args.name.clone(),
+                roles: args.roles,
+                connection,
+                enabled: true,
+                expires_at: args.expires_at,
+                key_hash: hasher(loaded)?.hash(&key).to_string(),
+                spaces: args.spaces,
+                dlp_profile: args.dlp_profile,
+            };
+            if let Some((field, message)) = config::agent_problem(&loaded.config, &agent) {
+                bail!("not added: {field}: {message}");
+            }
+            if args.toml {
+                if store
+                    .list_agents()
+                    .await?
+                    .iter()
+                    .any(|s| s.agent.name == agent.name)
+                {
+                    bail!("an agent named '{}' exists in the store", agent.name);
+                }
+                let table = toml::to_string(&config::AgentsFile {
+                    agents: vec![agent],
+                })?;
+                println!(
+                    "Add this to {} and reload the gateway:\n\n{table}\nIts key (shown once, store it now):\n{key}",
+                    loaded.path.display()
+                );
+                return Ok(Outcome::Clean);
+            }
+            store.insert_agent(&agent).await?;
             println!(
                 "Added agent '{}'. Its key (shown once, store it now):\n{key}",
                 args.name
             );
             Ok(Outcome::Clean)
         }
-        AgentsCommand::List(args) => {
-            let loaded = config::load(&args.config)?;
-            println!("NAME                 ENABLED  ROLES                    CONNECTION   EXPIRES");
-            for a in &loaded.agents {
+        AgentsCommand::List(_) => {
+            let stored = store.list_agents().await?;
+            println!(
+                "{:<20} {:<8} {:<24} {:<12} {:<21} SOURCE",
+                "NAME", "ENABLED", "ROLES", "CONNECTION", "EXPIRES"
+            );
+            let rows = loaded
+                .agents
+                .iter()
+                .map(|a| (a, "config"))
+                .chain(stored.iter().map(|s| (&s.agent, "store")));
+            for (a, source) in rows {
                 println!(
-                    "{:<20} {:<8} {:<24} {:<12} {}",
+                    "{:<20} {:<8} {:<24} {:<12} {:<21} {source}",
                     a.name,
                     a.enabled,
                     a.roles.join(","),
@@ -185,36 +232,28 @@ pub fn agents(command: AgentsCommand) -> anyhow::Result<Outcome> {
             Ok(Outcome::Clean)
         }
         AgentsCommand::Revoke(args) => {
-            edit_agents(&args.config.config, |agents, _| {
-                let agent = find(agents, &args.name)?;
-                agent.enabled = false;
-                Ok(())
-            })?;
+            refuse_declared(loaded, &args.name)?;
+            store.set_agent_enabled(&args.name, false).await?;
             println!(
-                "Revoked '{}' (reload or restart the gateway to apply).",
-                args.name
+                "Revoked '{}': a running gateway refuses its key within {} s.",
+                args.name,
+                gateway::runtime::AGENTS_REFRESH.as_secs() + 1
             );
             Ok(Outcome::Clean)
         }
         AgentsCommand::Rotate(args) => {
+            refuse_declared(loaded, &args.name)?;
             let key = generate_key();
-            edit_agents(&args.config.config, |agents, hasher| {
-                let agent = find(agents, &args.name)?;
-                agent.key_hash = hasher.hash(&key).to_string();
-                agent.enabled = true;
-                Ok(())
-            })?;
-            println!("New key for '{}' (shown once):\n{key}", args.name);
+            let hash = hasher(loaded)?.hash(&key).to_string();
+            store.replace_agent_key(&args.name, &hash).await?;
+            println!(
+                "New key for '{}' (shown once; the old key stops working within {} s):\n{key}",
+                args.name,
+                gateway::runtime::AGENTS_REFRESH.as_secs() + 1
+            );
             Ok(Outcome::Clean)
         }
     }
-}
-
-fn find<'a>(agents: &'a mut [AgentConfig], name: &str) -> anyhow::Result<&'a mut AgentConfig> {
-    agents
-        .iter_mut()
-        .find(|a| a.name == name)
-        .ok_or_else(|| anyhow!("no agent named '{name}' in the agents file"))
 }
 
 #[derive(Debug, Subcommand)]

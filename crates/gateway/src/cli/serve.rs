@@ -2,10 +2,12 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::{Context, anyhow};
 use clap::Args;
-use gateway::runtime::Gateway;
+use gateway::runtime::{AGENTS_REFRESH, Gateway, STORE_STALE_LIMIT};
+use gateway::store::Store;
 
 use super::Outcome;
 
@@ -76,7 +78,8 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<Outcome> {
         .parse()
         .context("listen.address")?;
     tokio_runtime()?.block_on(async {
-        let gw = Gateway::new(loaded)?;
+        let gw = open_gateway(loaded).await?;
+        let _store_watch = gw.watch_store(AGENTS_REFRESH, STORE_STALE_LIMIT);
         let serving = gateway::mcp::http::bind(gw.clone(), addr)
             .await
             .with_context(|| format!("listening on {addr}"))?;
@@ -91,8 +94,18 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-/// Waits for Ctrl-C (or SIGTERM); on SIGHUP reloads the configuration, keeping the running
-/// one if the new file is invalid.
+/// Opens the configured store (importing a legacy `agents_file`) and builds the gateway; any
+/// problem with the store stops the command here, before it serves anything.
+async fn open_gateway(loaded: gateway::config::Loaded) -> anyhow::Result<Arc<Gateway>> {
+    let (store, imported) = Store::open_configured(&loaded).await?;
+    if let Some(report) = imported {
+        tracing::warn!("{report}");
+    }
+    Ok(Gateway::open(loaded, store).await?)
+}
+
+/// Waits for Ctrl-C (or SIGTERM); on SIGHUP reloads the configuration and the stored agents,
+/// keeping the running ones if the new file is invalid or the store unreadable.
 async fn wait_for_stop(gw: &Gateway, config: Option<&std::path::Path>) {
     #[cfg(unix)]
     {
@@ -110,9 +123,12 @@ async fn wait_for_stop(gw: &Gateway, config: Option<&std::path::Path>) {
                 _ = term.recv() => return,
                 _ = hup.recv() => {
                     let Some(config) = config else { continue };
-                    match gateway::config::load(config).map_err(anyhow::Error::from)
-                        .and_then(|loaded| gw.reload(loaded).map_err(anyhow::Error::from)) {
-                        Ok(()) => tracing::info!("configuration reloaded"),
+                    let reloaded = match gateway::config::load(config) {
+                        Ok(loaded) => gw.reload(loaded).await.map_err(anyhow::Error::from),
+                        Err(e) => Err(e.into()),
+                    };
+                    match reloaded {
+                        Ok(()) => tracing::info!("configuration and stored agents reloaded"),
                         Err(e) => tracing::error!("reload failed, keeping the running configuration: {e:#}"),
                     }
                 }
@@ -154,7 +170,7 @@ pub fn stdio(args: &StdioArgs) -> anyhow::Result<Outcome> {
     confluence::install_crypto_provider();
     let loaded = gateway::config::load(&args.config)?;
     tokio_runtime()?.block_on(async {
-        let gw = Gateway::new(loaded)?;
+        let gw = open_gateway(loaded).await?;
         gateway::mcp::stdio::run(gw, &args.server, &args.agent_key_env)
             .await
             .map_err(|e| anyhow!(e))?;

@@ -1,11 +1,11 @@
 //! Checks a parsed configuration for what serde cannot: references between tables (agents →
-//! connections and roles, servers → agents), unique names and paths, known toolsets, valid
+//! connections and roles), unique names and paths, known toolsets, valid
 //! hashes, times and DLP policies. Each error names the key and, for tables, the line.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::{ConfigError, Loaded};
+use super::{AgentConfig, Config, ConfigError, Loaded};
 
 /// 1-based line of byte offset `at` in `text`.
 fn line_of(text: &str, at: usize) -> usize {
@@ -108,46 +108,8 @@ pub(super) fn validate(loaded: &Loaded, text: &str) -> Result<(), ConfigError> {
         if !agent_names.insert(agent.name.as_str()) {
             return Err(check.err(key, span, "duplicate agent name".into()));
         }
-        if !connection_names.contains(agent.connection.as_str()) {
-            return Err(check.err(
-                format!("{key}.connection"),
-                span,
-                format!("no connection named '{}'", agent.connection),
-            ));
-        }
-        for role in &agent.roles {
-            if !c.roles.contains_key(role) {
-                return Err(check.err(
-                    format!("{key}.roles"),
-                    span,
-                    format!("no role named '{role}' in [roles]"),
-                ));
-            }
-        }
-        if let Some(expiry) = &agent.expires_at
-            && chrono::DateTime::parse_from_rfc3339(expiry).is_err()
-        {
-            return Err(check.err(
-                format!("{key}.expires_at"),
-                span,
-                "not an RFC 3339 time like 2027-01-01T00:00:00Z".into(),
-            ));
-        }
-        if crate::agents::KeyHash::parse(&agent.key_hash).is_none() {
-            return Err(check.err(
-                format!("{key}.key_hash"),
-                span,
-                "expected 'hmac-sha256:' and 64 hex digits (written by `agents add`)".into(),
-            ));
-        }
-        if let Some(profile) = &agent.dlp_profile
-            && !c.dlp_profiles.contains_key(profile)
-        {
-            return Err(check.err(
-                format!("{key}.dlp_profile"),
-                span,
-                format!("no [dlp_profiles.{profile}]"),
-            ));
+        if let Some((field, message)) = agent_problem(c, agent) {
+            return Err(check.err(format!("{key}.{field}"), span, message));
         }
     }
     let mut paths = BTreeSet::new();
@@ -189,15 +151,8 @@ pub(super) fn validate(loaded: &Loaded, text: &str) -> Result<(), ConfigError> {
                 ));
             }
         }
-        for a in &s.agents {
-            if a != "*" && !agent_names.contains(a.as_str()) {
-                return Err(check.err(
-                    format!("{key}.agents"),
-                    span,
-                    format!("no agent named '{a}'"),
-                ));
-            }
-        }
+        // Names in `agents` may be stored agents, so they are checked when the gateway starts
+        // (runtime.rs), where both sources are known.
         if s.timeout_secs == 0 {
             return Err(check.err(
                 format!("{key}.timeout_secs"),
@@ -223,6 +178,45 @@ pub(super) fn validate(loaded: &Loaded, text: &str) -> Result<(), ConfigError> {
         }
     }
     Ok(())
+}
+
+/// What is wrong with one agent's references to the rest of the configuration (connection,
+/// roles, DLP profile) or its own fields (expiry, key hash), as (field, message). Used for
+/// `[[agents]]` here, and for stored agents by `agents add` and at start.
+pub fn agent_problem(c: &Config, agent: &AgentConfig) -> Option<(&'static str, String)> {
+    if !c
+        .connections
+        .iter()
+        .any(|conn| conn.get_ref().name == agent.connection)
+    {
+        return Some((
+            "connection",
+            format!("no connection named '{}'", agent.connection),
+        ));
+    }
+    if let Some(role) = agent.roles.iter().find(|r| !c.roles.contains_key(*r)) {
+        return Some(("roles", format!("no role named '{role}' in [roles]")));
+    }
+    if let Some(expiry) = &agent.expires_at
+        && chrono::DateTime::parse_from_rfc3339(expiry).is_err()
+    {
+        return Some((
+            "expires_at",
+            "not an RFC 3339 time like 2027-01-01T00:00:00Z".into(),
+        ));
+    }
+    if crate::agents::KeyHash::parse(&agent.key_hash).is_none() {
+        return Some((
+            "key_hash",
+            "expected 'hmac-sha256:' and 64 hex digits (written by `agents add`)".into(),
+        ));
+    }
+    if let Some(profile) = &agent.dlp_profile
+        && !c.dlp_profiles.contains_key(profile)
+    {
+        return Some(("dlp_profile", format!("no [dlp_profiles.{profile}]")));
+    }
+    None
 }
 
 fn known(families: &BTreeSet<&str>) -> String {

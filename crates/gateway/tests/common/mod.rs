@@ -2,6 +2,8 @@
 //! in-process on a real TCP port), plus helpers to read its URLs and keys.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod binary;
+
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -126,7 +128,19 @@ impl DemoProcess {
 }
 
 impl Drop for DemoProcess {
+    /// SIGTERM first, so the demo stops cleanly and deletes its temporary data directory; SIGKILL
+    /// if it has not exited after a few seconds.
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if !matches!(self.child.try_wait(), Ok(None)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
