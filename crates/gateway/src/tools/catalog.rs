@@ -27,10 +27,16 @@ pub struct Family {
 }
 
 /// Every tool family. One line per family.
-pub const FAMILIES: &[Family] = &[Family {
-    name: "pages",
-    tools: crate::tools::pages::tools,
-}];
+pub const FAMILIES: &[Family] = &[
+    Family {
+        name: "pages",
+        tools: crate::tools::pages::tools,
+    },
+    Family {
+        name: "comments",
+        tools: crate::tools::comments::tools,
+    },
+];
 
 /// The toolset names, for validating configuration.
 pub fn families() -> BTreeSet<&'static str> {
@@ -309,7 +315,7 @@ mod tests {
                 Some(spec.access == Access::Read)
             );
         }
-        assert_eq!(count, 15);
+        assert_eq!(count, 21);
     }
 
     #[test]

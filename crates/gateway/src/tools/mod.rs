@@ -8,5 +8,6 @@
 
 pub mod body;
 pub mod catalog;
+pub mod comments;
 pub mod pages;
 pub mod scope;
