@@ -267,3 +267,37 @@ async fn resolve_reopen_reply_edit_and_delete() {
     assert!(results(&h.get(FRANK, COMMENTS).await).is_empty());
     assert_eq!(results(&h.get(BOB, COMMENTS).await).len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn selections_match_what_readers_see() {
+    let h = common::empty().await;
+    let body = "<p>Run the deploy.</p><p>Then check.</p>\
+        <ac:structured-macro ac:name=\"code\"><ac:parameter ac:name=\"title\">Deploy notes</ac:parameter>\
+        <ac:plain-text-body><![CDATA[make deploy && make check]]></ac:plain-text-body></ac:structured-macro>";
+    let pid = add(&h, ContentKind::Page, "DOCS", "Visible", body, None);
+    // Macro parameters are not page text, and no selection runs from one paragraph on.
+    for selection in ["Deploy notes", "deploy.Then", "deploy. Then"] {
+        v2_error(
+            &anchored(&h, FRANK, pid, json!({ "textSelection": selection })).await,
+            400,
+        );
+    }
+    // Code bodies are: "deploy" occurs in the first paragraph and in the code.
+    let r = anchored(
+        &h,
+        FRANK,
+        pid,
+        json!({ "textSelection": "deploy", "textSelectionMatchCount": 2, "textSelectionMatchIndex": 1 }),
+    )
+    .await;
+    id_of(&r);
+    id_of(
+        &anchored(
+            &h,
+            FRANK,
+            pid,
+            json!({ "textSelection": "make deploy && make" }),
+        )
+        .await,
+    );
+}

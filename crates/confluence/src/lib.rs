@@ -43,7 +43,7 @@ pub use auth::{AuthMode, BoxFuture, CredentialProvider, Secret, StaticToken};
 pub use blogposts::{BlogPostQuery, NewBlogPost};
 pub use budget::{BudgetConfig, RateBudget};
 pub use client::{Client, ClientConfig, RetryPolicy, install_crypto_provider};
-pub use comments::{CommentContainer, CommentKind, InlineAnchor};
+pub use comments::{CommentContainer, CommentEdit, CommentKind, CommentPage, InlineAnchor};
 pub use error::{Error, Result};
 pub use labels::{LabelError, LabelTarget, normalize_label};
 pub use pages::{ContentEdit, NewPage, PageQuery};

@@ -9,8 +9,8 @@ mod common;
 use common::{ALICE, Style, space_id};
 use confluence::models::{BodyFormat, body_text};
 use confluence::{
-    Client, CommentContainer, CommentKind, Error, InlineAnchor, LabelTarget, NewAttachment,
-    NewPage, PageCaps, collect,
+    Client, CommentContainer, CommentEdit, CommentKind, Error, InlineAnchor, LabelTarget,
+    NewAttachment, NewPage, PageCaps, collect,
 };
 
 async fn page(c: &Client, title: &str, body: &str) -> String {
@@ -80,6 +80,61 @@ async fn comments(style: Style) {
             .await
             .unwrap();
     assert_eq!(inline_replies[0].id, inline_reply.id);
+
+    // Paging on demand: one page at a time, resuming from Confluence's cursor.
+    let second = c.create_footer_comment(&on, "<p>second</p>").await.unwrap();
+    let first_page = c
+        .comments_page(CommentKind::Footer, &on, None, 1, None)
+        .await
+        .unwrap();
+    assert_eq!(first_page.results.len(), 1);
+    assert_eq!(first_page.results[0].id, footer.id);
+    let cursor = first_page.next_cursor.expect("a cursor to the second page");
+    let second_page = c
+        .comments_page(CommentKind::Footer, &on, None, 1, Some(&cursor))
+        .await
+        .unwrap();
+    assert_eq!(second_page.results[0].id, second.id);
+    assert_eq!(second_page.next_cursor, None);
+
+    // Resolving needs no version; a body edit carries its message.
+    let resolved = c
+        .edit_comment(
+            CommentKind::Inline,
+            &inline.id,
+            &CommentEdit {
+                resolved: Some(true),
+                ..CommentEdit::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(resolved.resolution_status.as_deref(), Some("resolved"));
+    assert_eq!(resolved.version_number(), inline.version_number());
+    let edited = c
+        .edit_comment(
+            CommentKind::Inline,
+            &inline.id,
+            &CommentEdit {
+                based_on_version: inline.version_number(),
+                storage: Some("<p>which brown, exactly?</p>".into()),
+                message: Some("clearer".into()),
+                resolved: Some(false),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(edited.version_number(), inline.version_number() + 1);
+    assert_eq!(edited.resolution_status.as_deref(), Some("reopened"));
+    assert_eq!(
+        edited.version.as_ref().and_then(|v| v.message.as_deref()),
+        Some("clearer")
+    );
+    assert!(matches!(
+        c.edit_comment(CommentKind::Footer, &footer.id, &CommentEdit::default())
+            .await,
+        Err(Error::Invalid { .. })
+    ));
 
     let got = c
         .comment(CommentKind::Footer, &footer.id, Some(BodyFormat::Storage))

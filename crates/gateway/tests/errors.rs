@@ -407,6 +407,68 @@ async fn scope_and_dlp_apply_to_what_agents_see_and_write() {
     assert!(stored_body.contains("[REDACTED:"), "{stored_body}");
 }
 
+/// Comments are scoped by their page's space: support-bot (ENG and DOCS) gets "not found" for
+/// the comments of an HR page, by page and by comment id, although its connection (alice) can
+/// read them, as the unscoped auditor shows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn comments_of_pages_outside_the_scope_are_not_found() {
+    let demo = common::demo_in_process().await;
+    let info = common::info_of(&demo);
+    let http = http();
+    let ro = info.url("readonly");
+    let (bot, auditor) = (info.key("support-bot"), info.key("auditor"));
+    let hr = call(
+        &http,
+        &ro,
+        &auditor,
+        "search",
+        json!({"cql": "type = comment AND space = HR", "limit": 1}),
+    )
+    .await;
+    let comment_id = hr["structuredContent"]["results"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let seen = call(
+        &http,
+        &ro,
+        &auditor,
+        "get_comment",
+        json!({"comment_id": comment_id}),
+    )
+    .await;
+    assert_eq!(seen["isError"], false, "{seen}");
+    let page_id = seen["structuredContent"]["container"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = seen["structuredContent"]["body"].as_str().unwrap().trim();
+    let listed = call(
+        &http,
+        &ro,
+        &auditor,
+        "list_comments",
+        json!({"page_id": page_id, "limit": 50}),
+    )
+    .await;
+    assert_eq!(listed["isError"], false, "{listed}");
+
+    for (tool, args) in [
+        ("list_comments", json!({"page_id": page_id})),
+        ("get_comment", json!({"comment_id": comment_id})),
+    ] {
+        let hidden = call(&http, &ro, &bot, tool, args).await;
+        assert_eq!(hidden["isError"], true, "{tool}: {hidden}");
+        let text = text_of(&hidden);
+        assert!(
+            text.starts_with("Not found")
+                && text.contains("outside the spaces this agent may use: ENG, DOCS"),
+            "{tool}: {text}"
+        );
+        assert!(!text.contains(body), "{tool} leaked the comment: {text}");
+    }
+}
+
 /// The real binary under hostile input: 10 MB arguments, many malformed requests. It answers
 /// each clearly, keeps serving, and its peak memory stays bounded.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

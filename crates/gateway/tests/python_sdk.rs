@@ -137,3 +137,8 @@ fn python_sdk_calls_every_spaces_tool() {
 fn python_sdk_calls_every_labels_tool() {
     assert_every_tool_called("labels");
 }
+
+#[test]
+fn python_sdk_calls_every_comments_tool() {
+    assert_every_tool_called("comments");
+}

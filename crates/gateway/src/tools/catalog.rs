@@ -48,6 +48,10 @@ pub const FAMILIES: &[Family] = &[
         name: "labels",
         tools: crate::tools::labels::tools,
     },
+    Family {
+        name: "comments",
+        tools: crate::tools::comments::tools,
+    },
 ];
 
 /// The toolset names, for validating configuration.
@@ -327,8 +331,8 @@ mod tests {
                 Some(spec.access == Access::Read)
             );
         }
-        // pages 15, blogposts 5, users 3, spaces 6, labels 3.
-        assert_eq!(count, 15 + 5 + 3 + 6 + 3);
+        // pages 15, blogposts 5, users 3, spaces 6, labels 3, comments 6.
+        assert_eq!(count, 15 + 5 + 3 + 6 + 3 + 6);
     }
 
     #[test]

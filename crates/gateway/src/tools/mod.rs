@@ -9,6 +9,7 @@
 pub mod blogposts;
 pub mod body;
 pub mod catalog;
+pub mod comments;
 pub mod labels;
 pub mod pages;
 pub mod scope;

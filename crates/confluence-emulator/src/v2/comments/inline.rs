@@ -6,6 +6,7 @@ use super::write::{create, delete, update};
 use super::{Scope, V2, get_one, list};
 use crate::auth::Ctx;
 use crate::errors::{ApiError, ApiResult};
+use crate::render::xhtml::{self, Node};
 use crate::state::AppState;
 use crate::store::model::{Comment, CommentKind, Content, ContentKind, InlineAnchor};
 use axum::Router;
@@ -208,25 +209,51 @@ pub fn next_resolution(comment: &Comment, resolved: bool) -> ApiResult<&'static 
     })
 }
 
-/// The text a reader sees in storage XHTML: tags dropped, common entities decoded.
+/// The text a reader sees in storage XHTML, which is what an inline comment's selection is
+/// matched against: text nodes (code bodies included, entities decoded), not macro parameters
+/// or other markup. Blocks are separated by a line break, so a selection never runs from one
+/// paragraph into the next.
 pub fn storage_text(storage: &str) -> String {
     let mut out = String::with_capacity(storage.len());
-    let mut in_tag = false;
-    for ch in storage.chars() {
-        match ch {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(ch),
-            _ => {}
+    visible_text(&xhtml::parse(storage), &mut out);
+    out
+}
+
+fn visible_text(nodes: &[Node], out: &mut String) {
+    for node in nodes {
+        match node {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(e) if e.name == "ac:parameter" => {}
+            Node::Element(e) => {
+                visible_text(&e.children, out);
+                if is_block(&e.name) && !out.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
         }
     }
-    out.replace("&nbsp;", "\u{a0}")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
+}
+
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "li"
+            | "td"
+            | "th"
+            | "tr"
+            | "br"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "pre"
+            | "div"
+            | "blockquote"
+            | "ac:plain-text-body"
+            | "ac:rich-text-body"
+    )
 }
 
 #[cfg(test)]
@@ -237,7 +264,19 @@ mod tests {
     fn storage_text_drops_tags_and_decodes_entities() {
         assert_eq!(
             storage_text("<p>Fish &amp; <strong>chips</strong></p><p>x</p>"),
-            "Fish & chipsx"
+            "Fish & chips\nx\n"
         );
+    }
+
+    #[test]
+    fn storage_text_keeps_code_and_drops_macro_parameters() {
+        let storage = "<ac:structured-macro ac:name=\"code\">\
+            <ac:parameter ac:name=\"title\">Deploy script</ac:parameter>\
+            <ac:plain-text-body><![CDATA[make deploy && echo done]]></ac:plain-text-body>\
+            </ac:structured-macro><p>end</p>";
+        let text = storage_text(storage);
+        assert!(text.contains("make deploy && echo done"), "{text:?}");
+        assert!(!text.contains("Deploy script"), "{text:?}");
+        assert!(!storage_text("<p>one</p><p>two</p>").contains("onetwo"));
     }
 }
