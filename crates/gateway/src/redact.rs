@@ -51,20 +51,29 @@ impl DlpStage {
         args: &mut Map<String, Value>,
         fields: &[&str],
     ) -> Result<usize, ToolError> {
-        let Some(engine) = self.engine(profile) else {
-            return Ok(0);
-        };
         let mut count = 0;
         for field in fields {
             if let Some(Value::String(text)) = args.get_mut(*field) {
-                let redacted = engine
-                    .redact(text, &self.ctx())
-                    .map_err(|e| to_tool_error(e, "the content to write"))?;
-                count += redacted.report.total();
-                *text = redacted.text;
+                count += self.outgoing_text(profile, text)?;
             }
         }
         Ok(count)
+    }
+
+    /// Applies the policy to one piece of text to be written; returns the findings acted on.
+    pub fn outgoing_text(
+        &self,
+        profile: Option<&str>,
+        text: &mut String,
+    ) -> Result<usize, ToolError> {
+        let Some(engine) = self.engine(profile) else {
+            return Ok(0);
+        };
+        let redacted = engine
+            .redact(text, &self.ctx())
+            .map_err(|e| to_tool_error(e, "the content to write"))?;
+        *text = redacted.text;
+        Ok(redacted.report.total())
     }
 
     /// Applies the policy to what the agent will receive.

@@ -27,10 +27,16 @@ pub struct Family {
 }
 
 /// Every tool family. One line per family.
-pub const FAMILIES: &[Family] = &[Family {
-    name: "pages",
-    tools: crate::tools::pages::tools,
-}];
+pub const FAMILIES: &[Family] = &[
+    Family {
+        name: "pages",
+        tools: crate::tools::pages::tools,
+    },
+    Family {
+        name: "attachments",
+        tools: crate::tools::attachments::tools,
+    },
+];
 
 /// The toolset names, for validating configuration.
 pub fn families() -> BTreeSet<&'static str> {
@@ -67,8 +73,18 @@ pub struct ToolSpec {
     pub idempotent: bool,
     /// Arguments whose text is written into Confluence: DLP inspects them before execution.
     pub outgoing_content: &'static [&'static str],
+    /// Outgoing text that is not a plain string argument (base64 file content).
+    pub outgoing_encoded: Option<OutgoingEncoded>,
     pub handler: Handler,
 }
+
+/// Hands DLP the text inside encoded arguments: decodes it, calls `inspect` (which may
+/// redact the text in place and returns the number of findings), and encodes the result
+/// back into the arguments. Returns the findings acted on; errors for undecodable input.
+pub type OutgoingEncoded = fn(
+    &mut JsonObject,
+    &mut dyn FnMut(&mut String) -> Result<usize, ToolError>,
+) -> Result<usize, ToolError>;
 
 impl ToolSpec {
     /// A tool whose arguments are `A` and whose structured output is `O`. Schemas come from the
@@ -112,6 +128,7 @@ impl ToolSpec {
             access,
             idempotent: access == Access::Read,
             outgoing_content: &[],
+            outgoing_encoded: None,
             handler,
         }
     }
@@ -123,6 +140,11 @@ impl ToolSpec {
 
     pub fn outgoing(mut self, fields: &'static [&'static str]) -> ToolSpec {
         self.outgoing_content = fields;
+        self
+    }
+
+    pub fn outgoing_encoded(mut self, hook: OutgoingEncoded) -> ToolSpec {
+        self.outgoing_encoded = Some(hook);
         self
     }
 
@@ -164,6 +186,8 @@ pub struct ToolContext {
     pub scope: SpaceScope,
     /// The server's response budget in characters; tools default `max_chars` to it.
     pub max_chars: usize,
+    /// Size caps of the attachment tools (`[attachments]`).
+    pub attachments: crate::config::AttachmentsConfig,
 }
 
 /// A tool's result: Markdown for the model and a value matching the output schema.
@@ -309,7 +333,7 @@ mod tests {
                 Some(spec.access == Access::Read)
             );
         }
-        assert_eq!(count, 15);
+        assert_eq!(count, 20);
     }
 
     #[test]
