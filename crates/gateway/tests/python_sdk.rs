@@ -78,3 +78,8 @@ fn every_family_has_a_python_sdk_scenario() {
 fn python_sdk_calls_every_pages_tool() {
     assert_every_tool_called("pages");
 }
+
+#[test]
+fn python_sdk_calls_every_attachments_tool() {
+    assert_every_tool_called("attachments");
+}

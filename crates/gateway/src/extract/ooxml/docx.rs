@@ -166,6 +166,11 @@ fn emit(out: &mut String, tables: &mut [TableState], line: &str) {
     if line.is_empty() {
         return;
     }
+    // Consecutive list items form one list.
+    let previous = out.trim_end().rsplit('\n').next().unwrap_or_default();
+    if line.starts_with("- ") && previous.starts_with("- ") && out.ends_with("\n\n") {
+        out.pop();
+    }
     out.push_str(line);
     out.push_str("\n\n");
 }
@@ -292,7 +297,7 @@ mod tests {
             docx(&doc(&body, Some(&styles)), &Limits::default()).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             out.text,
-            "# Onboarding\n\n# First week\n\nWelcome & hello.\n\n- Laptop\n\n- Badge\tdesk\n\nkept\n\n\
+            "# Onboarding\n\n# First week\n\nWelcome & hello.\n\n- Laptop\n- Badge\tdesk\n\nkept\n\n\
              | Step | Owner |\n|---|---|\n| Promote<br>then verify | on\\|call |\n\n## After"
         );
         assert!(out.notes.is_empty());
