@@ -180,26 +180,30 @@ pub async fn read(ctx: ToolContext, args: ReadArgs) -> Result<ToolOutput, ToolEr
             file_error(ExtractError::Unsupported { what })
         })?;
     let cap = ctx.attachments.max_download_bytes;
-    let too_large = |size: u64| {
+    // `size`: what Confluence reported; `None` when the download itself ran past the cap.
+    let too_large = |size: Option<u64>| {
+        let is = match size {
+            Some(size) => format!("is {} ({size} bytes)", human_size(size)),
+            None => "is larger than that".to_owned(),
+        };
         ToolError::File(format!(
-            "Too large: attachment '{}' is {} ({size} bytes); this gateway reads attachments up to {} \
-             ({cap} bytes, `[attachments] max_download_bytes`). Ask the gateway's admin to raise \
-             the cap, or open the file in Confluence.",
+            "Too large: this gateway reads attachments up to {} ({cap} bytes, `[attachments] \
+             max_download_bytes`) and '{}' {is}. Ask the gateway's admin to raise the cap, or \
+             open the file in Confluence.",
+            human_size(cap),
             attachment.title,
-            human_size(size),
-            human_size(cap)
         ))
     };
     // Checked before downloading, from the size Confluence reports.
     if let Some(size) = attachment.file_size
         && size > cap
     {
-        return Err(too_large(size));
+        return Err(too_large(Some(size)));
     }
     let download = match ctx.client.download_attachment(&attachment, cap).await {
         Ok(d) => d,
         Err(confluence::Error::Invalid { message }) if message.contains("download cap") => {
-            return Err(too_large(cap + 1));
+            return Err(too_large(None));
         }
         Err(e) => return Err(e.into()),
     };
