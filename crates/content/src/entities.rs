@@ -1,6 +1,6 @@
 //! HTML named entities that appear in Confluence storage but are not predefined in XML.
 
-pub(crate) fn resolve(name: &str) -> Option<&'static str> {
+pub fn resolve(name: &str) -> Option<&'static str> {
     Some(match name {
         "amp" => "&",
         "lt" => "<",

@@ -27,6 +27,8 @@ mod text;
 mod to_storage;
 mod views;
 
+/// The text of an HTML named entity (`nbsp`, `mdash`, …), for other HTML readers.
+pub use entities::resolve as html_entity;
 pub use markdown::storage_to_markdown;
 pub use text::plain_text;
 pub use to_storage::{AccountResolver, WriteOptions, markdown_to_storage};

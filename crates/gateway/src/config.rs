@@ -76,6 +76,32 @@ pub struct Config {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, DlpTable>")]
     pub dlp_profiles: BTreeMap<String, dlp::DlpConfig>,
+    /// Size caps of the attachment tools.
+    #[serde(default)]
+    pub attachments: AttachmentsConfig,
+}
+
+/// Size caps of the attachment tools. What `read_attachment` extracts is bounded further by
+/// fixed limits (2 MiB of text, 500 rows per table, 32 MiB unpacked per docx/xlsx, 500 PDF
+/// pages), documented in the README.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct AttachmentsConfig {
+    /// Largest file `read_attachment` downloads, in bytes. A larger file is refused before
+    /// its download starts when Confluence reports its size, else as soon as more arrives.
+    pub max_download_bytes: u64,
+    /// Largest file `upload_attachment` accepts, in bytes after base64 decoding. The request
+    /// carrying it must also fit `listen.max_request_bytes` (base64 is 4/3 of the size).
+    pub max_upload_bytes: u64,
+}
+
+impl Default for AttachmentsConfig {
+    fn default() -> Self {
+        AttachmentsConfig {
+            max_download_bytes: 10 * 1024 * 1024,
+            max_upload_bytes: 2 * 1024 * 1024,
+        }
+    }
 }
 
 /// A DLP policy table: `categories`, `disabled_detectors`, `ip_addresses`, `max_findings`,

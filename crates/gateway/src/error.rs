@@ -43,6 +43,10 @@ pub enum ToolError {
         "Content could not be converted: {0}. Send storage format instead, or smaller content."
     )]
     Content(String),
+    /// An attachment's file cannot be read or accepted (too large, unsupported type, damaged);
+    /// the message says which and what to do.
+    #[error("{0}")]
+    File(String),
     /// Anything else; the message is safe to show and names no internals.
     #[error("Internal gateway error: {0}. Retry; if it persists, tell the gateway's admin.")]
     Internal(String),
@@ -83,6 +87,7 @@ impl ToolError {
             },
             ToolError::NotFound(_) => "not_found",
             ToolError::Content(_) => "content",
+            ToolError::File(_) => "file",
             ToolError::Internal(_) => "internal",
         }
     }

@@ -24,6 +24,7 @@ pub mod authorize;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod extract;
 pub mod mcp;
 pub mod pipeline;
 pub mod ratelimit;

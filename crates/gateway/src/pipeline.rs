@@ -182,6 +182,10 @@ async fn run_stages(
         &mut args,
         entry.spec.outgoing_content,
     )?;
+    if let Some(decode) = entry.spec.outgoing_encoded {
+        let profile = agent.dlp_profile.as_deref();
+        tally.dlp_outgoing += decode(&mut args, &mut |text| rt.dlp.outgoing_text(profile, text))?;
+    }
 
     // 7. execute.
     let budget = response_budget(rt, server, agent);
@@ -196,6 +200,7 @@ async fn run_stages(
         agent: agent.clone(),
         scope: SpaceScope::new(&agent.spaces, connection.space_ids.clone()),
         max_chars: budget,
+        attachments: rt.loaded.config.attachments,
     };
     let timeout = Duration::from_secs(server.timeout_secs);
     let output = tokio::time::timeout(timeout, (entry.spec.handler)(ctx, Value::Object(args)))

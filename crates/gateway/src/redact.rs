@@ -51,32 +51,38 @@ impl DlpStage {
         args: &mut Map<String, Value>,
         fields: &[&str],
     ) -> Result<usize, ToolError> {
-        let Some(engine) = self.engine(profile) else {
-            return Ok(0);
-        };
         let mut count = 0;
         for field in fields {
             // A field is one text, or a list of texts (such as labels).
-            let texts: Vec<&mut String> = match args.get_mut(*field) {
-                Some(Value::String(text)) => vec![text],
-                Some(Value::Array(items)) => items
-                    .iter_mut()
-                    .filter_map(|item| match item {
-                        Value::String(text) => Some(text),
-                        _ => None,
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
-            for text in texts {
-                let redacted = engine
-                    .redact(text, &self.ctx())
-                    .map_err(|e| to_tool_error(e, "the content to write"))?;
-                count += redacted.report.total();
-                *text = redacted.text;
+            match args.get_mut(*field) {
+                Some(Value::String(text)) => count += self.outgoing_text(profile, text)?,
+                Some(Value::Array(items)) => {
+                    for item in items {
+                        if let Value::String(text) = item {
+                            count += self.outgoing_text(profile, text)?;
+                        }
+                    }
+                }
+                _ => {}
             }
         }
         Ok(count)
+    }
+
+    /// Applies the policy to one piece of text to be written; returns the findings acted on.
+    pub fn outgoing_text(
+        &self,
+        profile: Option<&str>,
+        text: &mut String,
+    ) -> Result<usize, ToolError> {
+        let Some(engine) = self.engine(profile) else {
+            return Ok(0);
+        };
+        let redacted = engine
+            .redact(text, &self.ctx())
+            .map_err(|e| to_tool_error(e, "the content to write"))?;
+        *text = redacted.text;
+        Ok(redacted.report.total())
     }
 
     /// Applies the policy to what the agent will receive.

@@ -142,3 +142,8 @@ fn python_sdk_calls_every_labels_tool() {
 fn python_sdk_calls_every_comments_tool() {
     assert_every_tool_called("comments");
 }
+
+#[test]
+fn python_sdk_calls_every_attachments_tool() {
+    assert_every_tool_called("attachments");
+}

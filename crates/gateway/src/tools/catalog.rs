@@ -52,6 +52,10 @@ pub const FAMILIES: &[Family] = &[
         name: "comments",
         tools: crate::tools::comments::tools,
     },
+    Family {
+        name: "attachments",
+        tools: crate::tools::attachments::tools,
+    },
 ];
 
 /// The toolset names, for validating configuration.
@@ -89,8 +93,18 @@ pub struct ToolSpec {
     pub idempotent: bool,
     /// Arguments whose text is written into Confluence: DLP inspects them before execution.
     pub outgoing_content: &'static [&'static str],
+    /// Outgoing text that is not a plain string argument (base64 file content).
+    pub outgoing_encoded: Option<OutgoingEncoded>,
     pub handler: Handler,
 }
+
+/// Hands DLP the text inside encoded arguments: decodes it, calls `inspect` (which may
+/// redact the text in place and returns the number of findings), and encodes the result
+/// back into the arguments. Returns the findings acted on; errors for undecodable input.
+pub type OutgoingEncoded = fn(
+    &mut JsonObject,
+    &mut dyn FnMut(&mut String) -> Result<usize, ToolError>,
+) -> Result<usize, ToolError>;
 
 impl ToolSpec {
     /// A tool whose arguments are `A` and whose structured output is `O`. Schemas come from the
@@ -134,6 +148,7 @@ impl ToolSpec {
             access,
             idempotent: access == Access::Read,
             outgoing_content: &[],
+            outgoing_encoded: None,
             handler,
         }
     }
@@ -145,6 +160,11 @@ impl ToolSpec {
 
     pub fn outgoing(mut self, fields: &'static [&'static str]) -> ToolSpec {
         self.outgoing_content = fields;
+        self
+    }
+
+    pub fn outgoing_encoded(mut self, hook: OutgoingEncoded) -> ToolSpec {
+        self.outgoing_encoded = Some(hook);
         self
     }
 
@@ -186,6 +206,8 @@ pub struct ToolContext {
     pub scope: SpaceScope,
     /// The server's response budget in characters; tools default `max_chars` to it.
     pub max_chars: usize,
+    /// Size caps of the attachment tools (`[attachments]`).
+    pub attachments: crate::config::AttachmentsConfig,
 }
 
 /// A tool's result: Markdown for the model and a value matching the output schema.
@@ -331,8 +353,8 @@ mod tests {
                 Some(spec.access == Access::Read)
             );
         }
-        // pages 15, blogposts 5, users 3, spaces 6, labels 3, comments 6.
-        assert_eq!(count, 15 + 5 + 3 + 6 + 3 + 6);
+        // pages 15, blogposts 5, users 3, spaces 6, labels 3, comments 6, attachments 5.
+        assert_eq!(count, 15 + 5 + 3 + 6 + 3 + 6 + 5);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! Result<ToolOutput, ToolError>`; argument types derive `Deserialize` + `JsonSchema` (their
 //! doc comments are what models read), outputs derive `Serialize` + `JsonSchema`.
 
+pub mod attachments;
 pub mod blogposts;
 pub mod body;
 pub mod catalog;
