@@ -134,10 +134,6 @@ async fn init_agents_serve_reload_and_stdio() {
     );
 
     // The catalog, whole (a header line, then a line per tool of every family) and per server.
-    let registered: usize = gateway::tools::catalog::FAMILIES
-        .iter()
-        .map(|f| (f.tools)().len())
-        .sum();
     let (ok, out, _) = run(&["tools", "list"]);
     let registered = gateway::tools::catalog::Catalog::build()
         .unwrap()
