@@ -59,7 +59,7 @@ async fn caps_and_scope_apply_to_attachments() {
         demo.info.config_toml
     );
     let loaded = gateway::config::from_str(&toml, std::path::Path::new("<test>")).unwrap();
-    demo.gateway.reload(loaded).unwrap();
+    demo.gateway.reload(loaded).await.unwrap();
 
     // A 6 KB PDF is refused by size, naming the cap and the key that sets it.
     let guide = attachment(&http, &ro, &bot, "DOCS", "User Guide", "user-guide-4.3.pdf").await;
