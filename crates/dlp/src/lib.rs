@@ -57,8 +57,10 @@ mod engine;
 pub mod error;
 mod finding;
 pub mod json;
+mod keywords;
 mod prefilter;
 pub mod validate;
+mod work;
 
 pub use action::{
     Action, ActionContext, HashKey, Location, Policy, Redacted, Report, ReportEntry, TokenVault,

@@ -5,11 +5,13 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::AhoCorasick;
 use regex_automata::{Input, PatternSet, meta};
 
 use crate::detector::{AnchorWindow, DigitGate, Trigger};
 use crate::error::DlpError;
+use crate::keywords::KeywordScanner;
+use crate::work::{Batcher, Windows, Work};
 
 /// Who wants a keyword: the detector and, for case-sensitive keywords, the exact bytes.
 struct KeywordOwner {
@@ -67,11 +69,10 @@ struct GatedDetector {
 pub(crate) const PROBE_MAX_LEAD: usize = 8;
 
 pub(crate) struct Prefilter {
-    keywords: Option<AhoCorasick>,
+    keywords: Option<KeywordScanner>,
     owners: Vec<Vec<KeywordOwner>>,
     digit_gates: Vec<GatedDetector>,
     always: Option<(meta::Regex, Vec<usize>)>,
-    longest_keyword: usize,
     /// Per detector: the longest match, in bytes.
     reach: Vec<usize>,
     /// Per detector: how far before its anchor a match can start.
@@ -233,158 +234,6 @@ fn gate_accepts(gate: &DigitGate, hay: &[u8], run: &DigitRun) -> bool {
     letters == gate.letters_before && (start == 0 || !hay[start - 1].is_ascii_alphanumeric())
 }
 
-/// Where each triggered detector must look: anchors to probe, or windows to search. Filled
-/// by the passes and drained in batches ([`Windows::take_ready`]), so it holds at most about
-/// one batch of hits however many the text has.
-pub(crate) struct Windows {
-    /// Both sized to the detector count on the first hit, so a text with no hit (most short
-    /// JSON strings) allocates nothing.
-    per_detector: Vec<Vec<Range<usize>>>,
-    probes: Vec<Vec<usize>>,
-    detector_count: usize,
-    /// Detectors with pending work.
-    pending: Vec<usize>,
-    /// Pending windows and anchors over all detectors.
-    entries: usize,
-}
-
-/// The work for one detector.
-pub(crate) enum Work {
-    /// Anchor positions (ascending, deduplicated): try anchored matches starting `lead`
-    /// bytes before each, up to the anchor.
-    Probes { anchors: Vec<usize>, lead: usize },
-    /// Sorted, disjoint windows to search unanchored.
-    Windows(Vec<Range<usize>>),
-}
-
-impl Windows {
-    fn new(detector_count: usize) -> Windows {
-        Windows {
-            per_detector: Vec::new(),
-            probes: Vec::new(),
-            detector_count,
-            pending: Vec::new(),
-            entries: 0,
-        }
-    }
-
-    fn mark(&mut self, detector: usize) {
-        if self.per_detector.is_empty() {
-            self.per_detector = vec![Vec::new(); self.detector_count];
-            self.probes = vec![Vec::new(); self.detector_count];
-        }
-        if self.per_detector[detector].is_empty() && self.probes[detector].is_empty() {
-            self.pending.push(detector);
-        }
-    }
-
-    fn push(&mut self, detector: usize, window: Range<usize>) {
-        self.mark(detector);
-        let list = &mut self.per_detector[detector];
-        match list.last_mut() {
-            Some(last) if window.start <= last.end && window.end >= last.start => {
-                last.start = last.start.min(window.start);
-                last.end = last.end.max(window.end);
-            }
-            _ => {
-                list.push(window);
-                self.entries += 1;
-            }
-        }
-    }
-
-    fn probe(&mut self, detector: usize, anchor: usize) {
-        self.mark(detector);
-        let list = &mut self.probes[detector];
-        if list.last() != Some(&anchor) {
-            list.push(anchor);
-            self.entries += 1;
-        }
-    }
-
-    /// Takes, per detector in index order, the work that no later hit can change: anchors
-    /// before `frontier` (no later anchor is smaller) and windows ending before
-    /// `frontier - lead` (no later window can overlap and merge with them). The rest stays
-    /// pending for the next batch. `usize::MAX` takes everything.
-    pub(crate) fn take_ready(&mut self, lead: &[usize], frontier: usize) -> Vec<(usize, Work)> {
-        let mut pending = std::mem::take(&mut self.pending);
-        pending.sort_unstable();
-        let mut ready = Vec::with_capacity(pending.len());
-        self.entries = 0;
-        for detector in pending {
-            let anchors = &mut self.probes[detector];
-            if !anchors.is_empty() {
-                anchors.sort_unstable();
-                anchors.dedup();
-                let split = anchors.partition_point(|&a| a < frontier);
-                let later = anchors.split_off(split);
-                let now = std::mem::replace(anchors, later);
-                if !now.is_empty() {
-                    let lead = lead[detector];
-                    ready.push((detector, Work::Probes { anchors: now, lead }));
-                }
-            } else {
-                let list = &mut self.per_detector[detector];
-                list.sort_unstable_by_key(|w| w.start);
-                let mut merged: Vec<Range<usize>> = Vec::with_capacity(list.len());
-                for window in list.drain(..) {
-                    match merged.last_mut() {
-                        Some(last) if window.start <= last.end => {
-                            last.end = last.end.max(window.end);
-                        }
-                        _ => merged.push(window),
-                    }
-                }
-                let limit = frontier.saturating_sub(lead[detector]);
-                let split = merged.partition_point(|w| w.end < limit);
-                *list = merged.split_off(split);
-                if !merged.is_empty() {
-                    ready.push((detector, Work::Windows(merged)));
-                }
-            }
-            let left = self.probes[detector].len() + self.per_detector[detector].len();
-            if left > 0 {
-                self.pending.push(detector);
-                self.entries += left;
-            }
-        }
-        ready
-    }
-}
-
-/// Hands pending work to the confirm step whenever a batch's worth has piled up; stops the
-/// scan when the confirm step says so (candidate budget spent).
-struct Batcher<'a, F> {
-    windows: Windows,
-    lead: &'a [usize],
-    batch: usize,
-    next_flush: usize,
-    confirm: F,
-    stopped: bool,
-}
-
-impl<F: FnMut(Vec<(usize, Work)>) -> bool> Batcher<'_, F> {
-    /// Confirms what is ready if a batch has piled up; `frontier` is the smallest anchor a
-    /// later hit of the current pass can have. Returns false once the scan should stop.
-    fn maybe_flush(&mut self, frontier: usize) -> bool {
-        if self.windows.entries >= self.next_flush {
-            self.flush(frontier);
-        }
-        !self.stopped
-    }
-
-    fn flush(&mut self, frontier: usize) {
-        if self.stopped {
-            return;
-        }
-        let ready = self.windows.take_ready(self.lead, frontier);
-        if !ready.is_empty() && !(self.confirm)(ready) {
-            self.stopped = true;
-        }
-        self.next_flush = self.windows.entries.saturating_add(self.batch);
-    }
-}
-
 impl Prefilter {
     /// `triggers[i]`, `reach[i]`, `lead[i]` belong to detector `i`; `patterns[i]` is its
     /// regex source, needed only for [`Trigger::Always`]; `contexts[i]` are its required
@@ -443,14 +292,7 @@ impl Prefilter {
         let keywords = if words.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&words)
-                    .map_err(|e| DlpError::Build(e.to_string()))?,
-            )
+            Some(KeywordScanner::new(&words)?)
         };
         let always = if always_patterns.is_empty() {
             None
@@ -459,7 +301,6 @@ impl Prefilter {
             Some((regex, always_detectors))
         };
         Ok(Prefilter {
-            longest_keyword: words.iter().map(Vec::len).max().unwrap_or(0),
             keywords,
             owners,
             digit_gates,
@@ -472,33 +313,27 @@ impl Prefilter {
     /// Whether `text` contains any keyword (used to decide if a JSON member name is worth
     /// scanning together with its value).
     pub(crate) fn has_keyword(&self, text: &[u8]) -> bool {
-        self.keywords.as_ref().is_some_and(|ac| ac.is_match(text))
+        self.keywords.as_ref().is_some_and(|k| k.is_match(text))
     }
 
     /// Runs the passes over `hay` and hands the triggered detectors' work to `confirm` in
     /// batches of about `batch` anchors or windows, each batch in detector order. Work is
     /// handed over only once no later hit can merge with it, so the confirm step sees the
     /// same anchors and windows as with one batch. `confirm` returns false to stop the scan.
+    /// `windows` is scratch space (sized for the detector count), reused across scans.
     pub(crate) fn for_each_batch(
         &self,
         hay: &[u8],
-        detector_count: usize,
+        windows: &mut Windows,
         batch: usize,
-        confirm: impl FnMut(Vec<(usize, Work)>) -> bool,
+        confirm: impl FnMut(usize, Work<'_>) -> bool,
     ) {
-        let mut batcher = Batcher {
-            windows: Windows::new(detector_count),
-            lead: &self.lead,
-            batch: batch.max(1),
-            next_flush: batch.max(1),
-            confirm,
-            stopped: false,
-        };
+        let mut batcher = Batcher::new(windows, &self.lead, batch, confirm);
         self.run_passes(hay, &mut batcher);
         batcher.flush(usize::MAX);
     }
 
-    fn run_passes<F: FnMut(Vec<(usize, Work)>) -> bool>(
+    fn run_passes<F: FnMut(usize, Work<'_>) -> bool>(
         &self,
         hay: &[u8],
         batcher: &mut Batcher<'_, F>,
@@ -508,24 +343,24 @@ impl Prefilter {
             start.saturating_sub(self.lead[detector])
                 ..end.saturating_add(self.reach[detector]).min(hay.len())
         };
-        if let Some(ac) = &self.keywords {
-            for hit in ac.find_overlapping_iter(hay) {
-                let found = &hay[hit.range()];
-                let after_letter = hit.start() > 0 && hay[hit.start() - 1].is_ascii_alphabetic();
-                for owner in &self.owners[hit.pattern().as_usize()] {
+        if let Some(keywords) = &self.keywords {
+            keywords.for_each_hit(hay, |word, start, end| {
+                let found = &hay[start..end];
+                let after_letter = start > 0 && hay[start - 1].is_ascii_alphabetic();
+                for owner in &self.owners[word] {
                     if owner.exact.as_deref().is_some_and(|exact| exact != found)
                         || owner.word_start && after_letter
                     {
                         continue;
                     }
                     if self.lead[owner.detector] <= PROBE_MAX_LEAD {
-                        batcher.windows.probe(owner.detector, hit.start());
+                        batcher.windows.probe(owner.detector, start);
                     } else {
                         // The keyword is inside the match, so the match ends within
                         // `reach` of the keyword's start.
-                        let window = around(owner.detector, hit.start(), hit.start());
+                        let window = around(owner.detector, start, start);
                         let window = match owner.shape {
-                            Some(shape) => shaped_window(shape, hay, hit.start(), window),
+                            Some(shape) => shaped_window(shape, hay, start, window),
                             None => Some(window),
                         };
                         if let Some(window) = window {
@@ -535,9 +370,10 @@ impl Prefilter {
                 }
                 // Hits come in order of their end, so a later one starts at or after this
                 // end minus the longest keyword.
-                if !batcher.maybe_flush(hit.end().saturating_sub(self.longest_keyword)) {
-                    return;
-                }
+                batcher.maybe_flush(end.saturating_sub(keywords.longest()))
+            });
+            if batcher.stopped {
+                return;
             }
         }
         // Each detector has one trigger, so the detectors of a finished pass get no more
