@@ -10,7 +10,8 @@
 //! not counted. The first pass warms the regex caches (as a long-running gateway has them
 //! warm); the second is the measured one. Divide the reported instructions by the bytes
 //! printed here for instructions per MB. `DLP_STATS=1` also prints, summed over the pages,
-//! what the prefilter hands the busiest detectors.
+//! what the prefilter hands the busiest detectors; `DLP_DUMP=path` writes the corpus there
+//! (pages joined by blank lines), e.g. for the throughput example's `DLP_TEXT`.
 
 #[path = "support/corpus.rs"]
 mod corpus;
@@ -53,6 +54,9 @@ fn main() -> anyhow::Result<()> {
         "runbooks" => corpus::config_runbooks(mib << 20, 0x5EED),
         other => anyhow::bail!("unknown corpus {other:?} (prose or runbooks)"),
     };
+    if let Some(path) = std::env::var_os("DLP_DUMP") {
+        std::fs::write(path, corpus.joined())?;
+    }
     let engine = Engine::new(&DlpConfig::default())?;
     let warm = warm_up(&engine, &corpus.documents);
     let findings = scan_pass(&engine, &corpus.documents);

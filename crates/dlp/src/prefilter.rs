@@ -71,7 +71,12 @@ pub(crate) const PROBE_MAX_LEAD: usize = 8;
 pub(crate) struct Prefilter {
     keywords: Option<KeywordScanner>,
     owners: Vec<Vec<KeywordOwner>>,
-    digit_gates: Vec<GatedDetector>,
+    /// Gated detectors for runs without hex letters (`[0]`) and with (`[1]`), each sorted
+    /// by `min_digits`, so that the gates a run can pass are a prefix.
+    digit_gates: [Vec<GatedDetector>; 2],
+    /// The fewest colons any hex gate wants (IPv6: 2). When that is not zero, only the
+    /// stretches of run bytes around colons need reading for hex runs.
+    hex_min_colons: usize,
     always: Option<(meta::Regex, Vec<usize>)>,
     /// Per detector: the longest match, in bytes.
     reach: Vec<usize>,
@@ -116,29 +121,30 @@ const BYTE_CLASS: [u8; 256] = {
     table
 };
 
-/// The first ASCII digit at or after `from`. Checks eight bytes per step (SWAR), which is what
-/// makes digit-free prose cheap.
+/// The first ASCII digit at or after `from`. Checks 32 bytes per step (vector compares),
+/// which is what makes digit-free prose cheap.
 fn next_digit(hay: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    let mut at = from;
+    const BLOCK: usize = 32;
     let rest = hay.get(from..)?;
-    let mut chunks = rest.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // High bit set in every byte b with b'/' < b < b':' (ASCII bytes only; bytes ≥ 0x80
-        // are masked out by `!x`).
-        let low = x & LOW7;
-        let digits = (ONES * (127 + 0x3A) - low) & !x & (low + ONES * (127 - 0x2F)) & HIGH;
-        if digits != 0 {
-            return Some(at + (digits.trailing_zeros() / 8) as usize);
+    let mut blocks = rest.chunks_exact(BLOCK);
+    let mut at = from;
+    for block in &mut blocks {
+        if let Ok(block) = <&[u8; BLOCK]>::try_from(block) {
+            // No early exit inside the block, so the compiler checks it with a few vector
+            // compares; the exact position is looked up only in the block with a digit.
+            let nearest = block
+                .iter()
+                .fold(u8::MAX, |min, b| min.min(b.wrapping_sub(b'0')));
+            if nearest < 10 {
+                return block
+                    .iter()
+                    .position(u8::is_ascii_digit)
+                    .map(|offset| at + offset);
+            }
         }
-        at += 8;
+        at += BLOCK;
     }
-    chunks
+    blocks
         .remainder()
         .iter()
         .position(u8::is_ascii_digit)
@@ -149,10 +155,22 @@ fn next_digit(hay: &[u8], from: usize) -> Option<usize> {
 /// bytes (IPv6 groups); without, they end a run (so hashes split into short runs).
 /// `each` returns false to stop.
 pub(crate) fn digit_runs(hay: &[u8], hex: bool, mut each: impl FnMut(DigitRun) -> bool) {
-    let mut i = 0;
+    digit_runs_from(hay, 0, hex, &mut each);
+}
+
+/// [`digit_runs`] for the runs that start at or after `from`, where `from` is 0 or right
+/// after a byte that no run can hold (so a run never straddles it). Returns false if
+/// `each` did.
+fn digit_runs_from(
+    hay: &[u8],
+    from: usize,
+    hex: bool,
+    each: &mut impl FnMut(DigitRun) -> bool,
+) -> bool {
+    let mut i = from;
     while i < hay.len() {
         let Some(next) = next_digit(hay, i) else {
-            return;
+            return true;
         };
         i = next;
         // Colons right before the first digit (`::2`, `fe80::1`) belong to the run's shape.
@@ -199,6 +217,50 @@ pub(crate) fn digit_runs(hay: &[u8], hex: bool, mut each: impl FnMut(DigitRun) -
         // Trailing colons count too (`2001:db8::`); trailing dots and letters do not.
         run.colons += pending_colons;
         if !each(run) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether a digit run (with hex letters, as for IPv6) can hold this byte.
+fn in_hex_run(byte: u8) -> bool {
+    BYTE_CLASS[usize::from(byte)] != OTHER
+}
+
+/// [`digit_runs`] with hex letters, for the runs that hold at least `min_colons` (≥ 1)
+/// colons only (and maybe some others). IPv6 gates need colons, and colons are rare in
+/// prose: finding them with `memchr` and reading only the stretch of run bytes around each
+/// skips the byte-by-byte walk through every hex letter of the text.
+fn hex_digit_runs_with_colons(
+    hay: &[u8],
+    min_colons: usize,
+    mut each: impl FnMut(DigitRun) -> bool,
+) {
+    let mut covered = 0;
+    for colon in memchr::memchr_iter(b':', hay) {
+        if colon < covered {
+            continue;
+        }
+        let mut start = colon;
+        while start > covered && in_hex_run(hay[start - 1]) {
+            start -= 1;
+        }
+        let mut end = colon;
+        let mut colons = 0;
+        while let Some(&byte) = hay.get(end).filter(|b| in_hex_run(**b)) {
+            colons += usize::from(byte == b':');
+            end += 1;
+        }
+        covered = end;
+        // `colon` is the stretch's first colon, so these are all of its colons, and a
+        // run's colons are all inside its stretch.
+        if colons < min_colons {
+            continue;
+        }
+        // The stretch is bounded by bytes no run can hold, so its runs are exactly the ones
+        // a walk over the whole text finds there.
+        if !digit_runs_from(&hay[..end], start, true, &mut each) {
             return;
         }
     }
@@ -303,7 +365,19 @@ impl Prefilter {
         Ok(Prefilter {
             keywords,
             owners,
-            digit_gates,
+            hex_min_colons: digit_gates
+                .iter()
+                .filter(|g| g.gate.allow_hex)
+                .map(|g| g.gate.min_colons)
+                .min()
+                .unwrap_or(0),
+            digit_gates: {
+                let (mut hex, mut plain): (Vec<_>, Vec<_>) =
+                    digit_gates.into_iter().partition(|g| g.gate.allow_hex);
+                plain.sort_by_key(|g| g.gate.min_digits);
+                hex.sort_by_key(|g| g.gate.min_digits);
+                [plain, hex]
+            },
             always,
             reach,
             lead,
@@ -379,12 +453,13 @@ impl Prefilter {
         // Each detector has one trigger, so the detectors of a finished pass get no more
         // work: any later frontier is safe for what they still have pending, and the final
         // flush takes the rest (one flush per text unless a batch fills up).
-        for hex in [false, true] {
-            if !self.digit_gates.iter().any(|g| g.gate.allow_hex == hex) {
+        for (hex, gates) in [false, true].into_iter().zip(&self.digit_gates) {
+            if gates.is_empty() {
                 continue;
             }
-            digit_runs(hay, hex, |run| {
-                for gated in self.digit_gates.iter().filter(|g| g.gate.allow_hex == hex) {
+            let on_run = |run: DigitRun| {
+                let passable = gates.iter().take_while(|g| g.gate.min_digits <= run.digits);
+                for gated in passable {
                     if !gate_accepts(&gated.gate, hay, &run) {
                         continue;
                     }
@@ -405,7 +480,12 @@ impl Prefilter {
                 }
                 // A later run starts after this one ends, and the letters before it too.
                 batcher.maybe_flush(run.end)
-            });
+            };
+            if hex && self.hex_min_colons > 0 {
+                hex_digit_runs_with_colons(hay, self.hex_min_colons, on_run);
+            } else {
+                digit_runs(hay, hex, on_run);
+            }
             if batcher.stopped {
                 return;
             }
@@ -474,6 +554,49 @@ mod tests {
                     plain.map(|p| p + from),
                     "{from}..{end}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn colon_stretches_find_every_hex_run_with_a_colon() {
+        // Texts from bytes that make runs, break them and join them, in many mixes.
+        let alphabet = b"0123456789abcdefABCxyz::...--  /()+\n@_";
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..2000 {
+            let len = (state % 60) as usize;
+            let text: Vec<u8> = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    alphabet[(state % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            let mut all = Vec::new();
+            digit_runs(&text, true, |run| {
+                all.push(run);
+                true
+            });
+            for min_colons in 1..=3 {
+                let mut near_colons = Vec::new();
+                hex_digit_runs_with_colons(&text, min_colons, |run| {
+                    near_colons.push(run);
+                    true
+                });
+                let enough = |runs: &[DigitRun]| -> Vec<DigitRun> {
+                    runs.iter()
+                        .filter(|r| r.colons >= min_colons)
+                        .copied()
+                        .collect()
+                };
+                assert_eq!(
+                    enough(&near_colons),
+                    enough(&all),
+                    "{min_colons} in {:?}",
+                    String::from_utf8_lossy(&text)
+                );
+                assert!(near_colons.iter().all(|r| all.contains(r)));
             }
         }
     }
