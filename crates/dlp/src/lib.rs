@@ -56,6 +56,7 @@ pub mod detectors;
 mod engine;
 pub mod error;
 mod finding;
+mod gate;
 pub mod json;
 mod keywords;
 mod prefilter;
