@@ -5,15 +5,15 @@
 use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
-use regex_automata::dfa::{StartKind, dense};
-use regex_automata::nfa::thompson;
 use regex_automata::util::syntax;
-use regex_automata::{MatchKind, PatternID, meta};
+use regex_automata::{PatternID, meta};
+use regex_syntax::hir::Hir;
 
 use crate::config::{DlpConfig, selector_is_valid, selector_matches};
 use crate::detector::{Category, Context, Detector, PiiKind, Trigger};
 use crate::detectors;
 use crate::error::DlpError;
+use crate::gate::{Gate, build_gate, wants_gate};
 
 /// Upper bound for how far a match may reach from its anchor when the pattern itself is
 /// unbounded (custom patterns with `+` or `*`). Longer matches may be cut at this distance.
@@ -35,51 +35,10 @@ pub(crate) struct Compiled {
     /// Capture groups whose name starts with `secret`; the first that took part is the finding.
     pub(crate) secret_groups: Vec<usize>,
     pub(crate) context: Option<CompiledContext>,
-    /// A small, fully built anchored DFA that answers "does a match start here?" with almost
-    /// no per-call cost; probes ask it first and run `regex` only when it says yes. `None`
-    /// when the DFA would be too big (it is only an accelerator).
-    pub(crate) gate: Option<dense::DFA<Vec<u32>>>,
-}
-
-/// Size limits for probe gates: patterns whose DFA would exceed them just go without one.
-const GATE_DFA_LIMIT: usize = 256 * 1024;
-
-/// Gates pay off where probes are frequent: detectors anchored on words (`password`, `key`)
-/// or on short literals (`://`, `+1`, `SK`), and probed (small lead). Long token prefixes
-/// (`ghp_`, `AKIA`) are rare in text, so those detectors skip the build cost.
-fn wants_gate(trigger: &Trigger) -> bool {
-    match trigger {
-        Trigger::Keywords {
-            words,
-            case_sensitive,
-            lead: Some(lead),
-            ..
-        } => {
-            *lead <= crate::prefilter::PROBE_MAX_LEAD
-                && (!case_sensitive || words.iter().any(|w| w.len() <= 3))
-        }
-        Trigger::Digits {
-            gate,
-            lead: Some(lead),
-        } => gate.letters_before > 0 && *lead <= crate::prefilter::PROBE_MAX_LEAD,
-        _ => false,
-    }
-}
-
-fn build_gate(pattern: &str) -> Option<dense::DFA<Vec<u32>>> {
-    dense::Builder::new()
-        .syntax(syntax_config())
-        .thompson(thompson::Config::new().utf8(false))
-        .configure(
-            dense::Config::new()
-                .start_kind(StartKind::Anchored)
-                .match_kind(MatchKind::LeftmostFirst)
-                .minimize(false)
-                .dfa_size_limit(Some(GATE_DFA_LIMIT))
-                .determinize_size_limit(Some(GATE_DFA_LIMIT)),
-        )
-        .build(pattern)
-        .ok()
+    /// Answers "can a match start here?" with almost no per-call cost; probes ask it first
+    /// and run `regex` only when it says yes (see [`crate::gate`]). `None` when not worth it
+    /// or too big (it is only an accelerator).
+    pub(crate) gate: Option<Gate>,
 }
 
 fn syntax_config() -> syntax::Config {
@@ -101,10 +60,10 @@ pub(crate) fn build_regex(patterns: &[&str]) -> Result<meta::Regex, String> {
         .map_err(|e| e.to_string())
 }
 
-/// The longest match the pattern can produce, capped for unbounded ones.
-fn max_match_len(id: &str, pattern: &str) -> Result<usize, DlpError> {
-    // Parsing here also reports syntax errors before the (costlier) NFA build.
-    let hir = regex_syntax::ParserBuilder::new()
+/// Parses a pattern with the engine's syntax settings; this also reports syntax errors
+/// before the (costlier) NFA build.
+fn parse(id: &str, pattern: &str) -> Result<Hir, DlpError> {
+    regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
         .nest_limit(NEST_LIMIT)
@@ -113,11 +72,14 @@ fn max_match_len(id: &str, pattern: &str) -> Result<usize, DlpError> {
         .map_err(|e| DlpError::InvalidPattern {
             id: id.to_owned(),
             message: e.to_string(),
-        })?;
-    Ok(hir
-        .properties()
+        })
+}
+
+/// The longest match the pattern can produce, capped for unbounded ones.
+fn max_match_len(hir: &Hir) -> usize {
+    hir.properties()
         .maximum_len()
-        .map_or(UNBOUNDED_REACH, |len| len.min(UNBOUNDED_REACH * 16)))
+        .map_or(UNBOUNDED_REACH, |len| len.min(UNBOUNDED_REACH * 16))
 }
 
 pub(crate) fn context_automaton(words: &[String]) -> Result<Option<AhoCorasick>, DlpError> {
@@ -144,7 +106,8 @@ pub(crate) fn compile(detector: Detector) -> Result<(Compiled, usize), DlpError>
     {
         return Err(invalid("keywords must not all be empty"));
     }
-    let bounded = max_match_len(&detector.id, &detector.pattern)?;
+    let hir = parse(&detector.id, &detector.pattern)?;
+    let bounded = max_match_len(&hir);
     let reach = detector.reach.unwrap_or(bounded);
     let regex = build_regex(&[&detector.pattern]).map_err(|message| DlpError::InvalidPattern {
         id: detector.id.clone(),
@@ -171,7 +134,7 @@ pub(crate) fn compile(detector: Detector) -> Result<(Compiled, usize), DlpError>
     };
     let id: Arc<str> = Arc::from(detector.id.as_str());
     let gate = if wants_gate(&detector.trigger) {
-        build_gate(&detector.pattern)
+        build_gate(&hir)
     } else {
         None
     };

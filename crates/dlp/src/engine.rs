@@ -9,6 +9,7 @@ use std::sync::Arc;
 use aho_corasick::AhoCorasick;
 use regex_automata::dfa::Automaton;
 use regex_automata::util::captures::Captures;
+use regex_automata::util::pool::Pool;
 use regex_automata::{Anchored, Input};
 
 use crate::action::{ActionContext, Policy, Redacted, apply};
@@ -18,8 +19,9 @@ use crate::detector::{Detector, Trigger};
 use crate::detectors;
 use crate::error::DlpError;
 use crate::finding::{Finding, PrefilterStat, Scan, resolve_overlaps};
-use crate::prefilter::{Prefilter, Work};
+use crate::prefilter::Prefilter;
 use crate::validate::{Validator, is_placeholder};
+use crate::work::{Windows, Work};
 
 /// Anchors and windows the prefilter collects before they are confirmed: bounds the
 /// prefilter's memory on hostile input (a text of nothing but keywords) to a constant.
@@ -46,6 +48,16 @@ impl Candidates {
     }
 }
 
+/// Per-scan working memory, kept in a pool and reused: allocating it for every (usually
+/// short) text cost as much as scanning a kilobyte.
+struct Scratch {
+    windows: Windows,
+    /// Per detector: where its last accepted probe match ended.
+    consumed: Vec<usize>,
+}
+
+type ScratchPool = Pool<Scratch, Box<dyn Fn() -> Scratch + Send + Sync>>;
+
 /// Compiled detectors and policy. Build once ([`Engine::new`]), share freely (`Send + Sync`),
 /// scan many texts.
 pub struct Engine {
@@ -58,6 +70,7 @@ pub struct Engine {
     context_words: Option<AhoCorasick>,
     /// Per detector: the longest match.
     reach: Vec<usize>,
+    scratch: ScratchPool,
 }
 
 impl fmt::Debug for Engine {
@@ -121,7 +134,13 @@ impl Engine {
             .filter_map(|c| c.detector.context.as_ref())
             .flat_map(|c| c.required.iter().cloned())
             .collect();
+        let detector_count = compiled.len();
+        let scratch: ScratchPool = Pool::new(Box::new(move || Scratch {
+            windows: Windows::new(detector_count),
+            consumed: vec![0; detector_count],
+        }));
         Ok(Engine {
+            scratch,
             reach,
             context_words: context_automaton(&context_words)?,
             compiled,
@@ -186,37 +205,30 @@ impl Engine {
         // while leaving room for overlap resolution to drop duplicates.
         let mut candidates = Candidates::new(self.max_findings.saturating_mul(4));
         let mut truncated = false;
-        // Per detector: where its last accepted probe match ended, carried across batches.
-        let mut consumed = Vec::new();
+        let mut scratch = self.scratch.get();
+        let Scratch { windows, consumed } = &mut *scratch;
+        // Carried across batches, so it starts at zero for each text.
+        consumed.fill(0);
         self.prefilter
-            .for_each_batch(hay, self.compiled.len(), batch, |ready| {
-                for (index, work) in ready {
-                    let compiled = &self.compiled[index];
-                    let complete = match work {
-                        Work::Windows(list) => list
-                            .into_iter()
-                            .all(|w| self.confirm(compiled, hay, w, &mut candidates)),
-                        Work::Probes { anchors, lead } => {
-                            if consumed.is_empty() {
-                                consumed = vec![0; self.compiled.len()];
-                            }
-                            self.probe(
-                                index,
-                                hay,
-                                &anchors,
-                                lead,
-                                &mut consumed[index],
-                                &mut candidates,
-                            )
-                        }
-                    };
-                    if !complete {
-                        truncated = true;
-                        return false;
-                    }
-                }
-                true
+            .for_each_batch(hay, windows, batch, |index, work| {
+                let compiled = &self.compiled[index];
+                let complete = match work {
+                    Work::Windows(list) => list
+                        .iter()
+                        .all(|w| self.confirm(compiled, hay, w.clone(), &mut candidates)),
+                    Work::Probes { anchors, lead } => self.probe(
+                        index,
+                        hay,
+                        anchors,
+                        lead,
+                        &mut consumed[index],
+                        &mut candidates,
+                    ),
+                };
+                truncated |= !complete;
+                complete
             });
+        drop(scratch);
         let mut findings = resolve_overlaps(candidates.found);
         if findings.len() > self.max_findings {
             findings.truncate(self.max_findings);
@@ -252,20 +264,19 @@ impl Engine {
     /// windows searched, and the bytes in those windows. For tuning detectors and triggers.
     pub fn prefilter_stats(&self, hay: &[u8]) -> Vec<PrefilterStat> {
         let mut stats: Vec<PrefilterStat> = Vec::new();
+        let mut scratch = self.scratch.get();
         self.prefilter
-            .for_each_batch(hay, self.compiled.len(), usize::MAX, |ready| {
-                for (index, work) in ready {
-                    let (anchors, windows, window_bytes) = match work {
-                        Work::Probes { anchors, .. } => (anchors.len(), 0, 0),
-                        Work::Windows(list) => (0, list.len(), list.iter().map(|w| w.len()).sum()),
-                    };
-                    stats.push(PrefilterStat {
-                        detector: Arc::clone(&self.compiled[index].id),
-                        anchors,
-                        windows,
-                        window_bytes,
-                    });
-                }
+            .for_each_batch(hay, &mut scratch.windows, usize::MAX, |index, work| {
+                let (anchors, windows, window_bytes) = match work {
+                    Work::Probes { anchors, .. } => (anchors.len(), 0, 0),
+                    Work::Windows(list) => (0, list.len(), list.iter().map(|w| w.len()).sum()),
+                };
+                stats.push(PrefilterStat {
+                    detector: Arc::clone(&self.compiled[index].id),
+                    anchors,
+                    windows,
+                    window_bytes,
+                });
                 true
             });
         stats

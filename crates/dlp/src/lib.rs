@@ -56,9 +56,12 @@ pub mod detectors;
 mod engine;
 pub mod error;
 mod finding;
+mod gate;
 pub mod json;
+mod keywords;
 mod prefilter;
 pub mod validate;
+mod work;
 
 pub use action::{
     Action, ActionContext, HashKey, Location, Policy, Redacted, Report, ReportEntry, TokenVault,

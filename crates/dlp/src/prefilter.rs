@@ -5,11 +5,13 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::AhoCorasick;
 use regex_automata::{Input, PatternSet, meta};
 
 use crate::detector::{AnchorWindow, DigitGate, Trigger};
 use crate::error::DlpError;
+use crate::keywords::KeywordScanner;
+use crate::work::{Batcher, Windows, Work};
 
 /// Who wants a keyword: the detector and, for case-sensitive keywords, the exact bytes.
 struct KeywordOwner {
@@ -67,11 +69,15 @@ struct GatedDetector {
 pub(crate) const PROBE_MAX_LEAD: usize = 8;
 
 pub(crate) struct Prefilter {
-    keywords: Option<AhoCorasick>,
+    keywords: Option<KeywordScanner>,
     owners: Vec<Vec<KeywordOwner>>,
-    digit_gates: Vec<GatedDetector>,
+    /// Gated detectors for runs without hex letters (`[0]`) and with (`[1]`), each sorted
+    /// by `min_digits`, so that the gates a run can pass are a prefix.
+    digit_gates: [Vec<GatedDetector>; 2],
+    /// The fewest colons any hex gate wants (IPv6: 2). When that is not zero, only the
+    /// stretches of run bytes around colons need reading for hex runs.
+    hex_min_colons: usize,
     always: Option<(meta::Regex, Vec<usize>)>,
-    longest_keyword: usize,
     /// Per detector: the longest match, in bytes.
     reach: Vec<usize>,
     /// Per detector: how far before its anchor a match can start.
@@ -115,29 +121,30 @@ const BYTE_CLASS: [u8; 256] = {
     table
 };
 
-/// The first ASCII digit at or after `from`. Checks eight bytes per step (SWAR), which is what
-/// makes digit-free prose cheap.
+/// The first ASCII digit at or after `from`. Checks 32 bytes per step (vector compares),
+/// which is what makes digit-free prose cheap.
 fn next_digit(hay: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    let mut at = from;
+    const BLOCK: usize = 32;
     let rest = hay.get(from..)?;
-    let mut chunks = rest.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // High bit set in every byte b with b'/' < b < b':' (ASCII bytes only; bytes ≥ 0x80
-        // are masked out by `!x`).
-        let low = x & LOW7;
-        let digits = (ONES * (127 + 0x3A) - low) & !x & (low + ONES * (127 - 0x2F)) & HIGH;
-        if digits != 0 {
-            return Some(at + (digits.trailing_zeros() / 8) as usize);
+    let mut blocks = rest.chunks_exact(BLOCK);
+    let mut at = from;
+    for block in &mut blocks {
+        if let Ok(block) = <&[u8; BLOCK]>::try_from(block) {
+            // No early exit inside the block, so the compiler checks it with a few vector
+            // compares; the exact position is looked up only in the block with a digit.
+            let nearest = block
+                .iter()
+                .fold(u8::MAX, |min, b| min.min(b.wrapping_sub(b'0')));
+            if nearest < 10 {
+                return block
+                    .iter()
+                    .position(u8::is_ascii_digit)
+                    .map(|offset| at + offset);
+            }
         }
-        at += 8;
+        at += BLOCK;
     }
-    chunks
+    blocks
         .remainder()
         .iter()
         .position(u8::is_ascii_digit)
@@ -148,10 +155,22 @@ fn next_digit(hay: &[u8], from: usize) -> Option<usize> {
 /// bytes (IPv6 groups); without, they end a run (so hashes split into short runs).
 /// `each` returns false to stop.
 pub(crate) fn digit_runs(hay: &[u8], hex: bool, mut each: impl FnMut(DigitRun) -> bool) {
-    let mut i = 0;
+    digit_runs_from(hay, 0, hex, &mut each);
+}
+
+/// [`digit_runs`] for the runs that start at or after `from`, where `from` is 0 or right
+/// after a byte that no run can hold (so a run never straddles it). Returns false if
+/// `each` did.
+fn digit_runs_from(
+    hay: &[u8],
+    from: usize,
+    hex: bool,
+    each: &mut impl FnMut(DigitRun) -> bool,
+) -> bool {
+    let mut i = from;
     while i < hay.len() {
         let Some(next) = next_digit(hay, i) else {
-            return;
+            return true;
         };
         i = next;
         // Colons right before the first digit (`::2`, `fe80::1`) belong to the run's shape.
@@ -198,6 +217,50 @@ pub(crate) fn digit_runs(hay: &[u8], hex: bool, mut each: impl FnMut(DigitRun) -
         // Trailing colons count too (`2001:db8::`); trailing dots and letters do not.
         run.colons += pending_colons;
         if !each(run) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether a digit run (with hex letters, as for IPv6) can hold this byte.
+fn in_hex_run(byte: u8) -> bool {
+    BYTE_CLASS[usize::from(byte)] != OTHER
+}
+
+/// [`digit_runs`] with hex letters, for the runs that hold at least `min_colons` (≥ 1)
+/// colons only (and maybe some others). IPv6 gates need colons, and colons are rare in
+/// prose: finding them with `memchr` and reading only the stretch of run bytes around each
+/// skips the byte-by-byte walk through every hex letter of the text.
+fn hex_digit_runs_with_colons(
+    hay: &[u8],
+    min_colons: usize,
+    mut each: impl FnMut(DigitRun) -> bool,
+) {
+    let mut covered = 0;
+    for colon in memchr::memchr_iter(b':', hay) {
+        if colon < covered {
+            continue;
+        }
+        let mut start = colon;
+        while start > covered && in_hex_run(hay[start - 1]) {
+            start -= 1;
+        }
+        let mut end = colon;
+        let mut colons = 0;
+        while let Some(&byte) = hay.get(end).filter(|b| in_hex_run(**b)) {
+            colons += usize::from(byte == b':');
+            end += 1;
+        }
+        covered = end;
+        // `colon` is the stretch's first colon, so these are all of its colons, and a
+        // run's colons are all inside its stretch.
+        if colons < min_colons {
+            continue;
+        }
+        // The stretch is bounded by bytes no run can hold, so its runs are exactly the ones
+        // a walk over the whole text finds there.
+        if !digit_runs_from(&hay[..end], start, true, &mut each) {
             return;
         }
     }
@@ -231,158 +294,6 @@ fn gate_accepts(gate: &DigitGate, hay: &[u8], run: &DigitRun) -> bool {
         .filter(|b| b.is_ascii_alphabetic())
         .count();
     letters == gate.letters_before && (start == 0 || !hay[start - 1].is_ascii_alphanumeric())
-}
-
-/// Where each triggered detector must look: anchors to probe, or windows to search. Filled
-/// by the passes and drained in batches ([`Windows::take_ready`]), so it holds at most about
-/// one batch of hits however many the text has.
-pub(crate) struct Windows {
-    /// Both sized to the detector count on the first hit, so a text with no hit (most short
-    /// JSON strings) allocates nothing.
-    per_detector: Vec<Vec<Range<usize>>>,
-    probes: Vec<Vec<usize>>,
-    detector_count: usize,
-    /// Detectors with pending work.
-    pending: Vec<usize>,
-    /// Pending windows and anchors over all detectors.
-    entries: usize,
-}
-
-/// The work for one detector.
-pub(crate) enum Work {
-    /// Anchor positions (ascending, deduplicated): try anchored matches starting `lead`
-    /// bytes before each, up to the anchor.
-    Probes { anchors: Vec<usize>, lead: usize },
-    /// Sorted, disjoint windows to search unanchored.
-    Windows(Vec<Range<usize>>),
-}
-
-impl Windows {
-    fn new(detector_count: usize) -> Windows {
-        Windows {
-            per_detector: Vec::new(),
-            probes: Vec::new(),
-            detector_count,
-            pending: Vec::new(),
-            entries: 0,
-        }
-    }
-
-    fn mark(&mut self, detector: usize) {
-        if self.per_detector.is_empty() {
-            self.per_detector = vec![Vec::new(); self.detector_count];
-            self.probes = vec![Vec::new(); self.detector_count];
-        }
-        if self.per_detector[detector].is_empty() && self.probes[detector].is_empty() {
-            self.pending.push(detector);
-        }
-    }
-
-    fn push(&mut self, detector: usize, window: Range<usize>) {
-        self.mark(detector);
-        let list = &mut self.per_detector[detector];
-        match list.last_mut() {
-            Some(last) if window.start <= last.end && window.end >= last.start => {
-                last.start = last.start.min(window.start);
-                last.end = last.end.max(window.end);
-            }
-            _ => {
-                list.push(window);
-                self.entries += 1;
-            }
-        }
-    }
-
-    fn probe(&mut self, detector: usize, anchor: usize) {
-        self.mark(detector);
-        let list = &mut self.probes[detector];
-        if list.last() != Some(&anchor) {
-            list.push(anchor);
-            self.entries += 1;
-        }
-    }
-
-    /// Takes, per detector in index order, the work that no later hit can change: anchors
-    /// before `frontier` (no later anchor is smaller) and windows ending before
-    /// `frontier - lead` (no later window can overlap and merge with them). The rest stays
-    /// pending for the next batch. `usize::MAX` takes everything.
-    pub(crate) fn take_ready(&mut self, lead: &[usize], frontier: usize) -> Vec<(usize, Work)> {
-        let mut pending = std::mem::take(&mut self.pending);
-        pending.sort_unstable();
-        let mut ready = Vec::with_capacity(pending.len());
-        self.entries = 0;
-        for detector in pending {
-            let anchors = &mut self.probes[detector];
-            if !anchors.is_empty() {
-                anchors.sort_unstable();
-                anchors.dedup();
-                let split = anchors.partition_point(|&a| a < frontier);
-                let later = anchors.split_off(split);
-                let now = std::mem::replace(anchors, later);
-                if !now.is_empty() {
-                    let lead = lead[detector];
-                    ready.push((detector, Work::Probes { anchors: now, lead }));
-                }
-            } else {
-                let list = &mut self.per_detector[detector];
-                list.sort_unstable_by_key(|w| w.start);
-                let mut merged: Vec<Range<usize>> = Vec::with_capacity(list.len());
-                for window in list.drain(..) {
-                    match merged.last_mut() {
-                        Some(last) if window.start <= last.end => {
-                            last.end = last.end.max(window.end);
-                        }
-                        _ => merged.push(window),
-                    }
-                }
-                let limit = frontier.saturating_sub(lead[detector]);
-                let split = merged.partition_point(|w| w.end < limit);
-                *list = merged.split_off(split);
-                if !merged.is_empty() {
-                    ready.push((detector, Work::Windows(merged)));
-                }
-            }
-            let left = self.probes[detector].len() + self.per_detector[detector].len();
-            if left > 0 {
-                self.pending.push(detector);
-                self.entries += left;
-            }
-        }
-        ready
-    }
-}
-
-/// Hands pending work to the confirm step whenever a batch's worth has piled up; stops the
-/// scan when the confirm step says so (candidate budget spent).
-struct Batcher<'a, F> {
-    windows: Windows,
-    lead: &'a [usize],
-    batch: usize,
-    next_flush: usize,
-    confirm: F,
-    stopped: bool,
-}
-
-impl<F: FnMut(Vec<(usize, Work)>) -> bool> Batcher<'_, F> {
-    /// Confirms what is ready if a batch has piled up; `frontier` is the smallest anchor a
-    /// later hit of the current pass can have. Returns false once the scan should stop.
-    fn maybe_flush(&mut self, frontier: usize) -> bool {
-        if self.windows.entries >= self.next_flush {
-            self.flush(frontier);
-        }
-        !self.stopped
-    }
-
-    fn flush(&mut self, frontier: usize) {
-        if self.stopped {
-            return;
-        }
-        let ready = self.windows.take_ready(self.lead, frontier);
-        if !ready.is_empty() && !(self.confirm)(ready) {
-            self.stopped = true;
-        }
-        self.next_flush = self.windows.entries.saturating_add(self.batch);
-    }
 }
 
 impl Prefilter {
@@ -443,14 +354,7 @@ impl Prefilter {
         let keywords = if words.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&words)
-                    .map_err(|e| DlpError::Build(e.to_string()))?,
-            )
+            Some(KeywordScanner::new(&words)?)
         };
         let always = if always_patterns.is_empty() {
             None
@@ -459,10 +363,21 @@ impl Prefilter {
             Some((regex, always_detectors))
         };
         Ok(Prefilter {
-            longest_keyword: words.iter().map(Vec::len).max().unwrap_or(0),
             keywords,
             owners,
-            digit_gates,
+            hex_min_colons: digit_gates
+                .iter()
+                .filter(|g| g.gate.allow_hex)
+                .map(|g| g.gate.min_colons)
+                .min()
+                .unwrap_or(0),
+            digit_gates: {
+                let (mut hex, mut plain): (Vec<_>, Vec<_>) =
+                    digit_gates.into_iter().partition(|g| g.gate.allow_hex);
+                plain.sort_by_key(|g| g.gate.min_digits);
+                hex.sort_by_key(|g| g.gate.min_digits);
+                [plain, hex]
+            },
             always,
             reach,
             lead,
@@ -472,33 +387,27 @@ impl Prefilter {
     /// Whether `text` contains any keyword (used to decide if a JSON member name is worth
     /// scanning together with its value).
     pub(crate) fn has_keyword(&self, text: &[u8]) -> bool {
-        self.keywords.as_ref().is_some_and(|ac| ac.is_match(text))
+        self.keywords.as_ref().is_some_and(|k| k.is_match(text))
     }
 
     /// Runs the passes over `hay` and hands the triggered detectors' work to `confirm` in
     /// batches of about `batch` anchors or windows, each batch in detector order. Work is
     /// handed over only once no later hit can merge with it, so the confirm step sees the
     /// same anchors and windows as with one batch. `confirm` returns false to stop the scan.
+    /// `windows` is scratch space (sized for the detector count), reused across scans.
     pub(crate) fn for_each_batch(
         &self,
         hay: &[u8],
-        detector_count: usize,
+        windows: &mut Windows,
         batch: usize,
-        confirm: impl FnMut(Vec<(usize, Work)>) -> bool,
+        confirm: impl FnMut(usize, Work<'_>) -> bool,
     ) {
-        let mut batcher = Batcher {
-            windows: Windows::new(detector_count),
-            lead: &self.lead,
-            batch: batch.max(1),
-            next_flush: batch.max(1),
-            confirm,
-            stopped: false,
-        };
+        let mut batcher = Batcher::new(windows, &self.lead, batch, confirm);
         self.run_passes(hay, &mut batcher);
         batcher.flush(usize::MAX);
     }
 
-    fn run_passes<F: FnMut(Vec<(usize, Work)>) -> bool>(
+    fn run_passes<F: FnMut(usize, Work<'_>) -> bool>(
         &self,
         hay: &[u8],
         batcher: &mut Batcher<'_, F>,
@@ -508,24 +417,24 @@ impl Prefilter {
             start.saturating_sub(self.lead[detector])
                 ..end.saturating_add(self.reach[detector]).min(hay.len())
         };
-        if let Some(ac) = &self.keywords {
-            for hit in ac.find_overlapping_iter(hay) {
-                let found = &hay[hit.range()];
-                let after_letter = hit.start() > 0 && hay[hit.start() - 1].is_ascii_alphabetic();
-                for owner in &self.owners[hit.pattern().as_usize()] {
+        if let Some(keywords) = &self.keywords {
+            keywords.for_each_hit(hay, |word, start, end| {
+                let found = &hay[start..end];
+                let after_letter = start > 0 && hay[start - 1].is_ascii_alphabetic();
+                for owner in &self.owners[word] {
                     if owner.exact.as_deref().is_some_and(|exact| exact != found)
                         || owner.word_start && after_letter
                     {
                         continue;
                     }
                     if self.lead[owner.detector] <= PROBE_MAX_LEAD {
-                        batcher.windows.probe(owner.detector, hit.start());
+                        batcher.windows.probe(owner.detector, start);
                     } else {
                         // The keyword is inside the match, so the match ends within
                         // `reach` of the keyword's start.
-                        let window = around(owner.detector, hit.start(), hit.start());
+                        let window = around(owner.detector, start, start);
                         let window = match owner.shape {
-                            Some(shape) => shaped_window(shape, hay, hit.start(), window),
+                            Some(shape) => shaped_window(shape, hay, start, window),
                             None => Some(window),
                         };
                         if let Some(window) = window {
@@ -535,20 +444,22 @@ impl Prefilter {
                 }
                 // Hits come in order of their end, so a later one starts at or after this
                 // end minus the longest keyword.
-                if !batcher.maybe_flush(hit.end().saturating_sub(self.longest_keyword)) {
-                    return;
-                }
+                batcher.maybe_flush(end.saturating_sub(keywords.longest()))
+            });
+            if batcher.stopped {
+                return;
             }
         }
         // Each detector has one trigger, so the detectors of a finished pass get no more
         // work: any later frontier is safe for what they still have pending, and the final
         // flush takes the rest (one flush per text unless a batch fills up).
-        for hex in [false, true] {
-            if !self.digit_gates.iter().any(|g| g.gate.allow_hex == hex) {
+        for (hex, gates) in [false, true].into_iter().zip(&self.digit_gates) {
+            if gates.is_empty() {
                 continue;
             }
-            digit_runs(hay, hex, |run| {
-                for gated in self.digit_gates.iter().filter(|g| g.gate.allow_hex == hex) {
+            let on_run = |run: DigitRun| {
+                let passable = gates.iter().take_while(|g| g.gate.min_digits <= run.digits);
+                for gated in passable {
                     if !gate_accepts(&gated.gate, hay, &run) {
                         continue;
                     }
@@ -569,7 +480,12 @@ impl Prefilter {
                 }
                 // A later run starts after this one ends, and the letters before it too.
                 batcher.maybe_flush(run.end)
-            });
+            };
+            if hex && self.hex_min_colons > 0 {
+                hex_digit_runs_with_colons(hay, self.hex_min_colons, on_run);
+            } else {
+                digit_runs(hay, hex, on_run);
+            }
             if batcher.stopped {
                 return;
             }
@@ -638,6 +554,49 @@ mod tests {
                     plain.map(|p| p + from),
                     "{from}..{end}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn colon_stretches_find_every_hex_run_with_a_colon() {
+        // Texts from bytes that make runs, break them and join them, in many mixes.
+        let alphabet = b"0123456789abcdefABCxyz::...--  /()+\n@_";
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..2000 {
+            let len = (state % 60) as usize;
+            let text: Vec<u8> = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    alphabet[(state % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            let mut all = Vec::new();
+            digit_runs(&text, true, |run| {
+                all.push(run);
+                true
+            });
+            for min_colons in 1..=3 {
+                let mut near_colons = Vec::new();
+                hex_digit_runs_with_colons(&text, min_colons, |run| {
+                    near_colons.push(run);
+                    true
+                });
+                let enough = |runs: &[DigitRun]| -> Vec<DigitRun> {
+                    runs.iter()
+                        .filter(|r| r.colons >= min_colons)
+                        .copied()
+                        .collect()
+                };
+                assert_eq!(
+                    enough(&near_colons),
+                    enough(&all),
+                    "{min_colons} in {:?}",
+                    String::from_utf8_lossy(&text)
+                );
+                assert!(near_colons.iter().all(|r| all.contains(r)));
             }
         }
     }
