@@ -147,13 +147,11 @@ impl KeywordScanner {
     fn lockstep<const N: usize>(&self, hay: &[u8], walks: &mut [Walk; N]) {
         let dfa = &self.dfa;
         let steps = walks.iter().map(|w| w.end - w.at).min().unwrap_or(0);
-        let mut bytes: [&[u8]; N] = [&[]; N];
-        for (slot, walk) in bytes.iter_mut().zip(walks.iter()) {
-            match hay.get(walk.at..walk.at + steps) {
-                Some(part) => *slot = part,
-                None => return,
-            }
+        if walks.iter().any(|w| w.at + steps > hay.len()) {
+            return;
         }
+        // Each exactly `steps` long, which lets the compiler drop the bounds checks below.
+        let bytes: [&[u8]; N] = std::array::from_fn(|i| &hay[walks[i].at..][..steps]);
         let mut states: [StateID; N] = std::array::from_fn(|i| walks[i].state);
         let mut taken = steps;
         for step in 0..steps {
