@@ -3,8 +3,11 @@
 //!
 //! ```text
 //! valgrind --tool=callgrind --toggle-collect='*scan_pass*' \
-//!   target/release/examples/scan_count [prose|runbooks] [MiB, default 1]
+//!   target/release/examples/scan_count [prose|runbooks|short] [MiB, default 1]
 //! ```
+//!
+//! `short` is the wiki prose cut into strings of at most 80 bytes, like the many short JSON
+//! string values of a tool result: it shows the fixed cost of a scan.
 //!
 //! Collection is limited to `scan_pass`, so corpus generation and engine compilation are
 //! not counted. The first pass warms the regex caches (as a long-running gateway has them
@@ -52,7 +55,8 @@ fn main() -> anyhow::Result<()> {
     let corpus = match which.as_str() {
         "prose" => corpus::wiki_prose(mib << 20),
         "runbooks" => corpus::config_runbooks(mib << 20, 0x5EED),
-        other => anyhow::bail!("unknown corpus {other:?} (prose or runbooks)"),
+        "short" => short_strings(corpus::wiki_prose(mib << 20), 80),
+        other => anyhow::bail!("unknown corpus {other:?} (prose, runbooks or short)"),
     };
     if let Some(path) = std::env::var_os("DLP_DUMP") {
         std::fs::write(path, corpus.joined())?;
@@ -74,6 +78,27 @@ fn main() -> anyhow::Result<()> {
         print_stats(&engine, &corpus.documents);
     }
     Ok(())
+}
+
+/// The corpus's text cut into pieces of at most `max` bytes (on character boundaries).
+fn short_strings(corpus: corpus::Corpus, max: usize) -> corpus::Corpus {
+    let mut documents = Vec::new();
+    for document in &corpus.documents {
+        let mut rest = document.as_str();
+        while !rest.is_empty() {
+            let mut cut = rest.len().min(max);
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let (piece, tail) = rest.split_at(cut);
+            documents.push(piece.to_owned());
+            rest = tail;
+        }
+    }
+    corpus::Corpus {
+        name: "short strings",
+        documents,
+    }
 }
 
 /// Per detector, summed over the pages: anchors probed, windows searched, window bytes.

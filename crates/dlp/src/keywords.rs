@@ -17,6 +17,11 @@ use crate::error::DlpError;
 /// ([`KeywordScanner::for_each_hit`]); shorter texts are walked whole.
 const BYTES_PER_WALK: usize = 256;
 
+/// Hits a later part may hold back while the walks go in lockstep; past this (a text made
+/// of keywords), the parts are finished one after the other, which holds nothing back, so
+/// memory stays bounded however many hits a text has.
+const HELD_HITS_LIMIT: usize = 1024;
+
 /// Where one walk of the DFA is: at `at` (the bytes before it read) in `state`, to `end`.
 struct Walk {
     at: usize,
@@ -108,7 +113,7 @@ impl KeywordScanner {
         });
         // The later parts' hits, held until the earlier parts' are all reported.
         let mut held: [Vec<(usize, usize, usize)>; N] = std::array::from_fn(|_| Vec::new());
-        while walks.iter().all(|w| w.at < w.end) {
+        while walks.iter().all(|w| w.at < w.end) && held.iter().all(|h| h.len() < HELD_HITS_LIMIT) {
             self.lockstep(hay, &mut walks);
             if !self.report(&mut walks[0], each) {
                 return;
@@ -142,13 +147,11 @@ impl KeywordScanner {
     fn lockstep<const N: usize>(&self, hay: &[u8], walks: &mut [Walk; N]) {
         let dfa = &self.dfa;
         let steps = walks.iter().map(|w| w.end - w.at).min().unwrap_or(0);
-        let mut bytes: [&[u8]; N] = [&[]; N];
-        for (slot, walk) in bytes.iter_mut().zip(walks.iter()) {
-            match hay.get(walk.at..walk.at + steps) {
-                Some(part) => *slot = part,
-                None => return,
-            }
+        if walks.iter().any(|w| w.at + steps > hay.len()) {
+            return;
         }
+        // Each exactly `steps` long, which lets the compiler drop the bounds checks below.
+        let bytes: [&[u8]; N] = std::array::from_fn(|i| &hay[walks[i].at..][..steps]);
         let mut states: [StateID; N] = std::array::from_fn(|i| walks[i].state);
         let mut taken = steps;
         for step in 0..steps {
@@ -169,6 +172,7 @@ impl KeywordScanner {
 
     /// Reports the hits of `walk`'s current state if it is a match state; ends the walk if
     /// it is dead. Returns false if `each` did.
+    #[inline(always)]
     fn report(&self, walk: &mut Walk, each: &mut impl FnMut(usize, usize, usize) -> bool) -> bool {
         let dfa = &self.dfa;
         if !dfa.is_special(walk.state) {
@@ -362,5 +366,17 @@ mod tests {
             });
             assert_eq!(seen, expected.len().min(3));
         }
+        // So many hits that the later parts stop holding theirs back mid-way.
+        let dense = "ab@".repeat(4 * HELD_HITS_LIMIT);
+        let expected: Vec<(usize, usize, usize)> = reference
+            .find_overlapping_iter(&dense)
+            .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+            .collect();
+        let mut got = Vec::new();
+        scanner.for_each_hit(dense.as_bytes(), |word, start, end| {
+            got.push((word, start, end));
+            true
+        });
+        assert_eq!(got, expected);
     }
 }

@@ -262,7 +262,7 @@ mod tests {
         assert_eq!(windows.entries, 1);
         assert_eq!(
             take(&mut windows, usize::MAX),
-            vec![(0, vec![], vec![std::ops::Range { start: 60, end: 70 }])]
+            vec![(0, vec![], vec![Range { start: 60, end: 70 }])]
         );
         assert_eq!(windows.entries, 0);
         assert!(take(&mut windows, usize::MAX).is_empty());
