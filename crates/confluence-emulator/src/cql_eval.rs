@@ -3,15 +3,19 @@
 //! submodules.
 
 mod dates;
+mod index;
 mod text;
 
+pub use index::TextIndex;
 pub use text::plain_text;
 
 use crate::store::Store;
 use crate::store::model::*;
 use chrono::{DateTime, Utc};
 use cql::{Clause, Expr, Field, FunctionName, Operator, Query, SortDirection, Value};
+use std::cell::RefCell;
 use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
 use thiserror::Error;
 
 /// Something a search can return.
@@ -44,14 +48,22 @@ pub enum EvalError {
     NeedsText(String),
 }
 
-/// Runs `query` for `user`, returning visible items in the query's order.
+/// Runs `query` for `user`, returning visible items in the query's order. `index` must have
+/// been built from this state of `store`.
 pub fn search<'a>(
     store: &'a Store,
+    index: &TextIndex,
     user: &User,
     query: &Query,
     now: DateTime<Utc>,
 ) -> Result<Vec<Item<'a>>, EvalError> {
-    let eval = Evaluator { store, user, now };
+    let eval = Evaluator {
+        store,
+        index,
+        text_hits: RefCell::new(HashMap::new()),
+        user,
+        now,
+    };
     let mut hits = Vec::new();
     for item in candidates(store) {
         if !eval.visible(item) {
@@ -112,6 +124,9 @@ fn candidates(store: &Store) -> impl Iterator<Item = Item<'_>> {
 
 struct Evaluator<'a> {
     store: &'a Store,
+    index: &'a TextIndex,
+    /// Items matching each text query of this search, looked up once per query.
+    text_hits: RefCell<HashMap<String, HashSet<index::ItemKey>>>,
     user: &'a User,
     now: DateTime<Utc>,
 }
@@ -154,11 +169,20 @@ impl<'a> Evaluator<'a> {
     }
 
     fn title(&self, item: Item<'a>) -> String {
+        Self::title_of(self.store, item)
+    }
+
+    /// A comment is titled after its page, as in Confluence's search results.
+    fn title_of(store: &Store, item: Item<'_>) -> String {
         match item {
             Item::Content(c) => c.title().to_owned(),
-            Item::Comment(_) => format!(
+            Item::Comment(c) => format!(
                 "Re: {}",
-                self.container(item).map(|p| p.title()).unwrap_or_default()
+                store
+                    .contents
+                    .get(&c.container_id)
+                    .map(|p| p.title())
+                    .unwrap_or_default()
             ),
             Item::Attachment(a) => a.title.clone(),
             Item::Space(s) => s.name.clone(),
@@ -338,14 +362,12 @@ impl<'a> Evaluator<'a> {
                     && op != Operator::In
                     && op != Operator::NotIn =>
             {
-                let mut haystack = self.title(item);
-                haystack.push(' ');
-                haystack.push_str(&plain_text(Self::body(item)));
-                for label in self.labels(item) {
-                    haystack.push(' ');
-                    haystack.push_str(label);
-                }
-                self.text_clause(op, &haystack, clause)
+                // Words come from the index (title, plain-text body and labels).
+                let any = self
+                    .strings(clause)?
+                    .iter()
+                    .any(|query| self.text_hit(item, query));
+                Ok(if op.is_negative() { !any } else { any })
             }
             Field::Label => {
                 let labels = self.labels(item);
@@ -415,17 +437,29 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Whether `item` is one of the index's matches for `query`.
+    fn text_hit(&self, item: Item<'_>, query: &str) -> bool {
+        let key = index::ItemKey::of(item);
+        let mut hits = self.text_hits.borrow_mut();
+        if let Some(found) = hits.get(query) {
+            return found.contains(&key);
+        }
+        let found = self.index.matching(query);
+        let hit = found.contains(&key);
+        hits.insert(query.to_owned(), found);
+        hit
+    }
+
     fn text_clause(
         &self,
         op: Operator,
         haystack: &str,
         clause: &Clause,
     ) -> Result<bool, EvalError> {
-        let words = text::tokens(haystack);
         let any = self
             .strings(clause)?
             .iter()
-            .any(|query| text::text_matches(&words, query));
+            .any(|query| text::text_matches(haystack, query));
         Ok(match op {
             Operator::NotContains | Operator::Ne | Operator::NotIn => !any,
             _ => any,

@@ -6,7 +6,9 @@ use crate::oauth::OAuthServer;
 use crate::ratelimit::RateLimiter;
 use crate::store::Store;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use crate::cql_eval::TextIndex;
 
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
@@ -17,6 +19,10 @@ pub struct Shared {
     pub site_url: String,
     pub cloud_id: String,
     store: RwLock<Store>,
+    /// Bumped on every write to the store; tells whether `text_index` is current.
+    generation: AtomicU64,
+    /// The search index of the latest generation a search has needed.
+    text_index: Mutex<Arc<TextIndex>>,
     pub oauth: OAuthServer,
     pub limiter: RateLimiter,
     pub faults: FaultInjector,
@@ -49,6 +55,8 @@ impl AppState {
             site_url,
             cloud_id,
             store: RwLock::new(store),
+            generation: AtomicU64::new(1),
+            text_index: Mutex::new(Arc::new(TextIndex::default())),
             stats: Stats::default(),
         }))
     }
@@ -65,11 +73,32 @@ impl AppState {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Every write starts a new generation (bumped while the lock is held, so a reader
+    /// never pairs a generation with another state of the store).
     pub fn write(&self) -> RwLockWriteGuard<'_, Store> {
-        self.0
+        let guard = self
+            .0
             .store
             .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.0.generation.fetch_add(1, Ordering::AcqRel);
+        guard
+    }
+
+    /// The search index of `store`, which must be this state's store under a read guard
+    /// from [`AppState::read`]: rebuilt when the store changed since it was last built.
+    /// Concurrent searches after a write wait for one rebuild.
+    pub fn text_index(&self, store: &Store) -> Arc<TextIndex> {
+        let generation = self.0.generation.load(Ordering::Acquire);
+        let mut cached = self
+            .0
+            .text_index
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if cached.generation() != generation {
+            *cached = Arc::new(TextIndex::build(store, generation));
+        }
+        cached.clone()
     }
 
     /// `http://HOST:PORT/wiki`, the `_links.base` of every response.

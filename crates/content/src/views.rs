@@ -125,6 +125,10 @@ fn cut_point(md: &str, offset: usize, max_chars: usize) -> usize {
 
 /// The text between two character positions (`start <= end <= total`).
 fn slice_chars(md: &str, start: usize, end: usize) -> &str {
+    // One byte per character: no need to walk the characters.
+    if md.is_ascii() {
+        return &md[start.min(md.len())..end.min(md.len())];
+    }
     let byte_at = |pos: usize| md.char_indices().nth(pos).map_or(md.len(), |(b, _)| b);
     let start_byte = byte_at(start);
     let end_byte = start_byte

@@ -56,14 +56,19 @@ fn child_path(parent: &str, token: &str) -> String {
 
 impl Engine {
     /// Scans one string that sits under member `name` (see the module docs).
-    fn scan_member(&self, name: Option<&str>, text: &str) -> Scan {
-        let plain = self.scan(text);
+    fn scan_member(
+        &self,
+        name: Option<&str>,
+        text: &str,
+        scan: &mut dyn FnMut(&str) -> Scan,
+    ) -> Scan {
+        let plain = scan(text);
         let Some(name) = name.filter(|n| self.name_is_interesting(n)) else {
             return plain;
         };
         let prefix = name.len() + 2;
         let combined = format!("{name}: {text}");
-        let with_name = self.scan(&combined);
+        let with_name = scan(&combined);
         let shifted = with_name.findings.into_iter().filter_map(|mut f| {
             if f.end <= prefix {
                 return None;
@@ -81,6 +86,12 @@ impl Engine {
 
     /// Scans every member name, string and number of `value`.
     pub fn scan_json(&self, value: &Value) -> JsonScan {
+        self.scan_json_with(value, &mut |text| self.scan(text))
+    }
+
+    /// [`Engine::scan_json`] with every text scan done by `scan`, which must return what
+    /// [`Engine::scan`] on this engine returns (a caller memoizing scans of long strings).
+    pub fn scan_json_with(&self, value: &Value, scan: &mut dyn FnMut(&str) -> Scan) -> JsonScan {
         let mut result = JsonScan::default();
         let mut stack: Vec<(&Value, String, Option<&str>)> = vec![(value, String::new(), None)];
         let push = |result: &mut JsonScan, path: &str, in_key: bool, scan: Scan| {
@@ -102,12 +113,20 @@ impl Engine {
                 break;
             }
             match node {
-                Value::String(text) => {
-                    push(&mut result, &path, false, self.scan_member(name, text))
-                }
+                Value::String(text) => push(
+                    &mut result,
+                    &path,
+                    false,
+                    self.scan_member(name, text, scan),
+                ),
                 Value::Number(number) => {
                     let text = number.to_string();
-                    push(&mut result, &path, false, self.scan_member(name, &text));
+                    push(
+                        &mut result,
+                        &path,
+                        false,
+                        self.scan_member(name, &text, scan),
+                    );
                 }
                 Value::Array(items) => {
                     for (index, item) in items.iter().enumerate().rev() {
@@ -118,7 +137,7 @@ impl Engine {
                     let mut children = Vec::with_capacity(members.len());
                     for (key, item) in members {
                         let member_path = child_path(&path, key);
-                        push(&mut result, &member_path, true, self.scan(key));
+                        push(&mut result, &member_path, true, scan(key));
                         children.push((item, member_path, Some(key.as_str())));
                     }
                     stack.extend(children.into_iter().rev());

@@ -26,6 +26,7 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod mcp;
+pub mod memo;
 pub mod pipeline;
 pub mod ratelimit;
 pub mod redact;

@@ -9,10 +9,46 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::error::ToolError;
+use crate::memo::{MemoLimits, StringMemo};
 
-/// Compiled DLP engines by profile name (`None`: the default `[dlp]`), plus what actions need.
+/// One compiled DLP profile and the memo of its scans of long texts. A scan is a pure
+/// function of the engine and the text, so a repeated text (the same page read again) is not
+/// scanned again; the profile's actions are still applied to every result. The memo lives as
+/// long as the engine: a reload builds new ones.
+struct Profile {
+    engine: dlp::Engine,
+    scans: StringMemo<Arc<dlp::Scan>>,
+}
+
+impl Profile {
+    fn new(config: &dlp::DlpConfig) -> Result<Profile, dlp::DlpError> {
+        Ok(Profile {
+            engine: dlp::Engine::new(config)?,
+            scans: StringMemo::new(MemoLimits {
+                min_input_bytes: 1024,
+                max_entries: 1024,
+                max_bytes: 32 << 20,
+            }),
+        })
+    }
+
+    /// `engine.scan(text)`, memoized for long texts.
+    fn scan(&self, text: &str) -> Arc<dlp::Scan> {
+        let scanned: Result<_, std::convert::Infallible> = self.scans.get_or_try_insert(
+            text,
+            |scan| scan.findings.len() * std::mem::size_of::<dlp::Finding>(),
+            |text| Ok(Arc::new(self.engine.scan(text))),
+        );
+        match scanned {
+            Ok(scan) => scan,
+        }
+    }
+}
+
+/// Compiled DLP profiles by name (plus the default `[dlp]`), and what actions need.
 pub struct DlpStage {
-    engines: HashMap<Option<String>, Arc<dlp::Engine>>,
+    default: Profile,
+    profiles: HashMap<String, Profile>,
     hash_key: dlp::HashKey,
 }
 
@@ -22,18 +58,21 @@ impl DlpStage {
         profiles: &std::collections::BTreeMap<String, dlp::DlpConfig>,
         hash_key: dlp::HashKey,
     ) -> Result<DlpStage, dlp::DlpError> {
-        let mut engines = HashMap::new();
-        engines.insert(None, Arc::new(dlp::Engine::new(default)?));
+        let mut compiled = HashMap::new();
         for (name, config) in profiles {
-            engines.insert(Some(name.clone()), Arc::new(dlp::Engine::new(config)?));
+            compiled.insert(name.clone(), Profile::new(config)?);
         }
-        Ok(DlpStage { engines, hash_key })
+        Ok(DlpStage {
+            default: Profile::new(default)?,
+            profiles: compiled,
+            hash_key,
+        })
     }
 
-    fn engine(&self, profile: Option<&str>) -> Option<&Arc<dlp::Engine>> {
-        self.engines
-            .get(&profile.map(str::to_owned))
-            .or_else(|| self.engines.get(&None))
+    /// The agent's profile; an unknown name (refused by config validation) gets the default.
+    fn profile(&self, name: Option<&str>) -> &Profile {
+        name.and_then(|n| self.profiles.get(n))
+            .unwrap_or(&self.default)
     }
 
     fn ctx(&self) -> dlp::ActionContext<'_> {
@@ -75,9 +114,7 @@ impl DlpStage {
         profile: Option<&str>,
         text: &mut String,
     ) -> Result<usize, ToolError> {
-        let Some(engine) = self.engine(profile) else {
-            return Ok(0);
-        };
+        let engine = &self.profile(profile).engine;
         let redacted = engine
             .redact(text, &self.ctx())
             .map_err(|e| to_tool_error(e, "the content to write"))?;
@@ -85,26 +122,34 @@ impl DlpStage {
         Ok(redacted.report.total())
     }
 
-    /// Applies the policy to what the agent will receive.
+    /// Applies the policy to what the agent will receive: the text and every string of the
+    /// structured content. Same result as `Engine::redact` and `Engine::redact_json`, with
+    /// scans of long strings memoized and no rewriting where nothing was found.
     pub fn result(
         &self,
         profile: Option<&str>,
         text: &mut String,
         structured: &mut Option<Value>,
     ) -> Result<usize, ToolError> {
-        let Some(engine) = self.engine(profile) else {
-            return Ok(0);
-        };
-        let redacted = engine
-            .redact(text, &self.ctx())
-            .map_err(|e| to_tool_error(e, "the result"))?;
-        let mut count = redacted.report.total();
-        *text = redacted.text;
-        if let Some(value) = structured.as_mut() {
-            let report = engine
-                .redact_json(value, &self.ctx())
+        let profile = self.profile(profile);
+        let policy = profile.engine.policy();
+        let scan = profile.scan(text);
+        let mut count = 0;
+        if !scan.findings.is_empty() {
+            let redacted = dlp::apply(text, &scan.findings, policy, &self.ctx())
                 .map_err(|e| to_tool_error(e, "the result"))?;
-            count = count.max(report.total());
+            count = redacted.report.total();
+            *text = redacted.text;
+        }
+        if let Some(value) = structured.as_mut() {
+            let scan = profile
+                .engine
+                .scan_json_with(value, &mut |s| profile.scan(s).as_ref().clone());
+            if !scan.findings.is_empty() {
+                let report = dlp::apply_json(value, &scan, policy, &self.ctx())
+                    .map_err(|e| to_tool_error(e, "the result"))?;
+                count = count.max(report.total());
+            }
         }
         Ok(count)
     }
@@ -123,5 +168,87 @@ fn to_tool_error(e: dlp::DlpError, place: &'static str) -> ToolError {
                 .to_owned(),
         ),
         other => ToolError::Internal(format!("data loss prevention failed: {other}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stage() -> DlpStage {
+        let mut profiles = std::collections::BTreeMap::new();
+        let mut hashing = dlp::DlpConfig::default();
+        hashing.actions.default = dlp::Action::Hash;
+        profiles.insert("hashing".to_owned(), hashing);
+        let key = dlp::HashKey::new(vec![7u8; 32]).unwrap_or_else(|e| panic!("{e}"));
+        DlpStage::new(&dlp::DlpConfig::default(), &profiles, key).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Long enough for the scan memo; with a token, an e-mail address and a card number.
+    fn long_text(tail: &str) -> String {
+        let filler = "Drain the node and check the replication lag before failover. ".repeat(30);
+        format!(
+            "{filler}\ntoken ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8 mail ops@example.com \
+             card 4111 1111 1111 1111 {tail}"
+        )
+    }
+
+    /// The memoized stage answers exactly as the engine's own `redact` and `redact_json`,
+    /// on the first call and on repeats, for each profile, with and without findings.
+    #[test]
+    fn memoized_results_equal_the_engines_own() {
+        let stage = stage();
+        let plain = "Nothing to see here. ".repeat(100);
+        for profile in [None, Some("hashing")] {
+            let engine = &stage.profile(profile).engine;
+            let ctx = stage.ctx();
+            for text in [long_text("a"), long_text("b"), plain.clone()] {
+                let structured = serde_json::json!({
+                    "body": {"content": text.clone()},
+                    "title": "ops@example.com",
+                    "password": "hunter2-but-longer",
+                    "items": [text.clone(), 4111111111111111u64],
+                });
+                let want_text = engine.redact(&text, &ctx).unwrap_or_else(|e| panic!("{e}"));
+                let mut want_json = structured.clone();
+                let want_report = engine
+                    .redact_json(&mut want_json, &ctx)
+                    .unwrap_or_else(|e| panic!("{e}"));
+                let want_count = want_text.report.total().max(want_report.total());
+                for _ in 0..3 {
+                    let (mut got_text, mut got_json) = (text.clone(), Some(structured.clone()));
+                    let count = stage
+                        .result(profile, &mut got_text, &mut got_json)
+                        .unwrap_or_else(|e| panic!("{e}"));
+                    assert_eq!(got_text, want_text.text);
+                    assert_eq!(got_json.as_ref(), Some(&want_json));
+                    assert_eq!(count, want_count);
+                }
+            }
+            // The long texts went through the memo.
+            assert!(!stage.profile(profile).scans.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_blocking_profile_still_blocks_on_repeats() {
+        let mut strict = dlp::DlpConfig::default();
+        strict
+            .actions
+            .categories
+            .insert("secret".to_owned(), dlp::Action::Block);
+        let key = dlp::HashKey::new(vec![7u8; 32]).unwrap_or_else(|e| panic!("{e}"));
+        let stage = DlpStage::new(&strict, &std::collections::BTreeMap::new(), key)
+            .unwrap_or_else(|e| panic!("{e}"));
+        for _ in 0..3 {
+            let mut text = long_text("x");
+            let outcome = stage.result(None, &mut text, &mut None);
+            assert!(matches!(outcome, Err(ToolError::Blocked { .. })));
+            // Only in the structured content: blocked too.
+            let mut text = "short".to_owned();
+            let mut structured = Some(serde_json::json!({"body": long_text("y")}));
+            let outcome = stage.result(None, &mut text, &mut structured);
+            assert!(matches!(outcome, Err(ToolError::Blocked { .. })));
+        }
     }
 }

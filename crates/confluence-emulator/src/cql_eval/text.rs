@@ -21,6 +21,9 @@ pub fn plain_text(storage: &str) -> String {
         }
     }
     out.push_str(rest);
+    if !out.contains('&') {
+        return out;
+    }
     out.replace("&amp;", "&")
         .replace("&lt;", "<")
         .replace("&gt;", ">")
@@ -28,45 +31,69 @@ pub fn plain_text(storage: &str) -> String {
         .replace("&nbsp;", " ")
 }
 
-pub(super) fn tokens(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| fold(&w.to_lowercase()))
-        .collect()
-}
-
 /// Folds simple plurals so `runbooks` finds `runbook` as Lucene's stemmer would.
-fn fold(word: &str) -> String {
+pub(super) fn fold(word: &str) -> &str {
     if word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") {
-        word[..word.len() - 1].to_owned()
+        &word[..word.len() - 1]
     } else {
-        word.to_owned()
+        word
     }
 }
 
-/// Every term of the query is in the text (`term*` matches as a prefix).
-pub(super) fn text_matches(words: &[String], query: &str) -> bool {
-    let terms: Vec<(String, bool)> = query
+/// The terms of a text query, lower-cased: (term, is a `term*` prefix).
+pub(super) fn terms(query: &str) -> Vec<(String, bool)> {
+    query
         .split(|c: char| !(c.is_alphanumeric() || c == '*'))
         .filter(|t| !t.is_empty() && *t != "*")
         .map(|t| {
             let lower = t.to_lowercase();
             match lower.strip_suffix('*') {
                 Some(prefix) => (prefix.to_owned(), true),
-                None => (fold(&lower), false),
+                None => (fold(&lower).to_owned(), false),
             }
         })
-        .collect();
-    !terms.is_empty()
-        && terms.iter().all(|(term, prefix)| {
-            words.iter().any(|w| {
-                if *prefix {
-                    w.starts_with(term.as_str())
+        .collect()
+}
+
+/// Every term of `query` is a word of `haystack` (`term*` matches as a prefix). Words are
+/// the alphanumeric runs of the text, lower-cased and plural-folded. The text is walked once
+/// without collecting its words, stopping when every term has been seen.
+pub(super) fn text_matches(haystack: &str, query: &str) -> bool {
+    let terms = terms(query);
+    if terms.is_empty() {
+        return false;
+    }
+    let mut seen = vec![false; terms.len()];
+    let mut missing = terms.len();
+    let mut lower = String::new();
+    for word in haystack
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        lower.clear();
+        if word.is_ascii() {
+            lower.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            lower.push_str(&word.to_lowercase());
+        }
+        let word = fold(&lower);
+        for ((term, prefix), seen) in terms.iter().zip(seen.iter_mut()) {
+            if !*seen
+                && (if *prefix {
+                    word.starts_with(term.as_str())
                 } else {
-                    w == term
-                }
-            })
-        })
+                    word == term
+                })
+            {
+                *seen = true;
+                missing -= 1;
+            }
+        }
+        if missing == 0 {
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -84,10 +111,14 @@ mod tests {
 
     #[test]
     fn text_terms_prefixes_and_plurals() {
-        let words = tokens("PostgreSQL failover runbooks for the database");
-        assert!(text_matches(&words, "postgresql runbook"));
-        assert!(text_matches(&words, "fail*"));
-        assert!(!text_matches(&words, "mysql"));
-        assert!(!text_matches(&words, ""));
+        let text = "PostgreSQL failover runbooks for the database";
+        assert!(text_matches(text, "postgresql runbook"));
+        assert!(text_matches(text, "RUNBOOKS fail*"));
+        assert!(text_matches(text, "fail*"));
+        assert!(!text_matches(text, "mysql"));
+        assert!(!text_matches(text, "postgresql mysql"));
+        assert!(!text_matches(text, ""));
+        assert!(text_matches("ÉTÉ Straße", "été straße"));
+        assert!(!text_matches("runbook", "runbook*s"));
     }
 }

@@ -123,6 +123,7 @@ fn context(params: &Params) -> ApiResult<Context> {
 
 /// Runs the query and applies the context and archived-space rules.
 fn hits<'a>(
+    index: &cql_eval::TextIndex,
     store: &'a crate::store::Store,
     user: &User,
     run: &Run,
@@ -130,9 +131,10 @@ fn hits<'a>(
 ) -> ApiResult<Vec<Item<'a>>> {
     let ctx = context(params)?;
     let include_archived = params.loose_flag("includeArchivedSpaces", false);
-    let found = cql_eval::search(store, user, &run.query, chrono::Utc::now()).map_err(|e| {
-        ApiError::bad_request(V1, format!("Could not execute cql : {} ({e})", run.cql))
-    })?;
+    let found =
+        cql_eval::search(store, &index, user, &run.query, chrono::Utc::now()).map_err(|e| {
+            ApiError::bad_request(V1, format!("Could not execute cql : {} ({e})", run.cql))
+        })?;
     Ok(found
         .into_iter()
         .filter(|item| {
@@ -228,7 +230,8 @@ async fn search(
     };
     let terms = highlight_terms(&run.query);
     let store = state.read();
-    let found = hits(&store, &ctx.user, &run, &params)?;
+    let index = state.text_index(&store);
+    let found = hits(&index, &store, &ctx.user, &run, &params)?;
     let total = found.len();
     let r = Renderer::new(&state, &store, &ctx.user);
     let ex = params.expand();
@@ -236,7 +239,7 @@ async fn search(
         .into_iter()
         .skip(run.window.offset)
         .take(run.window.limit)
-        .map(|item| result(&r, item, &ex, &mode, &terms))
+        .map(|item| result(&r, &index, item, &ex, &mode, &terms))
         .collect();
     Ok(axum::Json(envelope(&state, &uri, &run, results, total)).into_response())
 }
@@ -249,7 +252,8 @@ async fn content_search(
     let params = Params::from_uri(&uri);
     let run = prepare(&params)?;
     let store = state.read();
-    let found: Vec<Item> = hits(&store, &ctx.user, &run, &params)?
+    let index = state.text_index(&store);
+    let found: Vec<Item> = hits(&index, &store, &ctx.user, &run, &params)?
         .into_iter()
         .filter(|i| !matches!(i, Item::Space(_)))
         .collect();
@@ -290,7 +294,19 @@ fn content_value(r: &Renderer, item: Item, ex: &Expand) -> Option<Value> {
 }
 
 /// One `/rest/api/search` result.
-fn result(r: &Renderer, item: Item, ex: &Expand, mode: &str, terms: &[String]) -> Value {
+fn result(
+    r: &Renderer,
+    index: &cql_eval::TextIndex,
+    item: Item,
+    ex: &Expand,
+    mode: &str,
+    terms: &[String],
+) -> Value {
+    let plain = |body: &str| {
+        index
+            .plain_text(item)
+            .map_or_else(|| cql_eval::plain_text(body), str::to_owned)
+    };
     let store = r.store;
     let space = space_of(store, item);
     let global =
@@ -298,7 +314,7 @@ fn result(r: &Renderer, item: Item, ex: &Expand, mode: &str, terms: &[String]) -
     let (title, text, url, icon, modified) = match item {
         Item::Content(c) => (
             c.title().to_owned(),
-            cql_eval::plain_text(&c.current().body),
+            plain(&c.current().body),
             cj::webui(r, c),
             format!("aui-icon content-type-{}", c.kind.as_str()),
             c.last_modified(),
@@ -307,7 +323,7 @@ fn result(r: &Renderer, item: Item, ex: &Expand, mode: &str, terms: &[String]) -
             let container = store.contents.get(&cm.container_id);
             (
                 format!("Re: {}", container.map(|c| c.title()).unwrap_or_default()),
-                cql_eval::plain_text(&cm.current().body),
+                plain(&cm.current().body),
                 container
                     .map(|c| {
                         format!(
@@ -441,20 +457,25 @@ fn highlight_terms(query: &Query) -> Vec<String> {
 
 /// Whether a word of the text matches a search term (prefix, so `runbook` marks `runbooks`).
 fn term_hit(word: &str, terms: &[String]) -> bool {
+    if word.is_ascii() {
+        // Terms are lower case; an ASCII word lower-cases byte by byte, no copy needed.
+        return terms.iter().any(|t| {
+            word.len() >= t.len() && word.as_bytes()[..t.len()].eq_ignore_ascii_case(t.as_bytes())
+        });
+    }
     let lower = word.to_lowercase();
     terms.iter().any(|t| lower.starts_with(t.as_str()))
 }
 
 /// Up to [`EXCERPT_CHARS`] of whitespace-collapsed text around the first match, or its start.
 fn snippet(text: &str, terms: &[String]) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let first = words
-        .iter()
+    let first = text
+        .split_whitespace()
         .position(|w| term_hit(w.trim_matches(|c: char| !c.is_alphanumeric()), terms))
         .unwrap_or(0);
     let begin = first.saturating_sub(8);
     let mut out = String::new();
-    for w in &words[begin..] {
+    for w in text.split_whitespace().skip(begin) {
         if out.chars().count() + w.chars().count() + 1 > EXCERPT_CHARS {
             out.push_str(" ...");
             break;

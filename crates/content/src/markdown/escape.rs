@@ -3,6 +3,13 @@
 /// Escapes inline text. Intraword `_` (identifiers like `snake_case`) is never escaped,
 /// because CommonMark cannot open or close emphasis there.
 pub(crate) fn escape_text(s: &str) -> String {
+    // Most text holds none of the characters below: skip the per-character analysis.
+    if !s
+        .bytes()
+        .any(|b| matches!(b, b'\\' | b'`' | b'[' | b'*' | b'_' | b'~' | b'<' | b'&'))
+    {
+        return s.to_owned();
+    }
     let chars: Vec<char> = s.chars().collect();
     let n = chars.len();
     // Each run of identical characters, found in linear time: [start, end] per position.

@@ -2,10 +2,13 @@
 //! `crates/content`, and bounded views (windows with continuation offsets, sections by
 //! heading) so a large page never floods a model's context.
 
+use std::sync::{Arc, LazyLock};
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ToolError;
+use crate::memo::{MemoLimits, StringMemo};
 
 /// Representation of a body returned to the agent.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -56,12 +59,31 @@ pub fn render_body(
 ) -> Result<String, ToolError> {
     let raw = confluence::models::body_text(body, format.upstream()).unwrap_or("");
     match format {
-        ReadFormat::Markdown => Ok(content::storage_to_markdown(
-            raw,
-            &content::Options::default(),
-        )?),
+        ReadFormat::Markdown => Ok(storage_to_markdown(raw)?.to_string()),
         _ => Ok(raw.to_owned()),
     }
+}
+
+/// Storage → Markdown with the default options, memoized: converting a 20 KB page costs more
+/// than the rest of a `get_page` call together, and agents read the same pages repeatedly.
+/// The memo is keyed by the whole storage text (see [`crate::memo`]), so it is a pure cache
+/// of a pure function: each call still fetches the page with its own credentials and checks
+/// its scope first, and DLP still runs on what each agent receives.
+pub fn storage_to_markdown(storage: &str) -> Result<Arc<str>, content::ContentError> {
+    static CONVERSIONS: LazyLock<StringMemo<Arc<str>>> = LazyLock::new(|| {
+        StringMemo::new(MemoLimits {
+            min_input_bytes: 2048,
+            max_entries: 1024,
+            max_bytes: 64 << 20,
+        })
+    });
+    CONVERSIONS.get_or_try_insert(
+        storage,
+        |markdown| markdown.len(),
+        |storage| {
+            content::storage_to_markdown(storage, &content::Options::default()).map(Arc::from)
+        },
+    )
 }
 
 /// Storage XHTML for a body written in `format`.
