@@ -591,3 +591,52 @@ async fn content_search_and_paging_agree_with_search() {
     let store = h.emulator.state.read();
     assert!(!all.contains(&content_id(&store, "DOCS", "Release notes 2023")));
 }
+
+/// The search index follows every write: a search made before a page exists, after it is
+/// created, after its body changes and after a label is added each sees the store as it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn text_search_sees_each_write_at_once() {
+    let h = common::demo().await;
+    let found = |word: &'static str| {
+        let h = &h;
+        async move {
+            search_all(h, ALICE, &format!("text ~ \"{word}\""))
+                .await
+                .unwrap()
+        }
+    };
+    assert!(found("xyzzyplugh").await.is_empty());
+    let v = json!({"type": "page", "title": "Index probe", "space": {"key": "ENG"},
+        "body": {"storage": {"value": "<p>An xyzzyplugh appears.</p>", "representation": "storage"}}});
+    let r = h
+        .call(ALICE, Method::POST, "/wiki/rest/api/content", Some(v))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let id: u64 = r.body["id"].as_str().unwrap().parse().unwrap();
+    assert_eq!(found("xyzzyplugh").await, vec![id]);
+
+    let edit = json!({"type": "page", "title": "Index probe", "version": {"number": 2},
+        "body": {"storage": {"value": "<p>Now a frobnitzquux.</p>", "representation": "storage"}}});
+    let r = h
+        .call(
+            ALICE,
+            Method::PUT,
+            &format!("/wiki/rest/api/content/{id}"),
+            Some(edit),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(found("xyzzyplugh").await.is_empty());
+    assert_eq!(found("frobnitzquux").await, vec![id]);
+
+    let r = h
+        .call(
+            ALICE,
+            Method::POST,
+            &format!("/wiki/rest/api/content/{id}/label"),
+            Some(json!([{"prefix": "global", "name": "zorkmid"}])),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(found("zorkmid").await, vec![id]);
+}
