@@ -65,7 +65,16 @@ pub fn search<'a>(
         now,
     };
     let mut hits = Vec::new();
-    for item in candidates(store) {
+    // A query that requires words is answered from the items the index says hold them.
+    let narrowed = match &query.filter {
+        Some(filter) => eval.required_text_hits(filter)?,
+        None => None,
+    };
+    let items: Box<dyn Iterator<Item = Item<'a>>> = match &narrowed {
+        Some(keys) => Box::new(keys.iter().filter_map(|key| key.resolve(store))),
+        None => Box::new(candidates(store)),
+    };
+    for item in items {
         if !eval.visible(item) {
             continue;
         }
@@ -434,6 +443,43 @@ impl<'a> Evaluator<'a> {
             Field::User | Field::UserFullname => Ok(op.is_negative()),
             Field::Created => self.date_clause(op, Self::created(item), clause),
             Field::LastModified => self.date_clause(op, self.last_modified(item), clause),
+        }
+    }
+
+    /// The items `expr` can match at most, when it requires words (a `text ~`-like clause,
+    /// alone or in an AND): a superset of its matches taken from the index; `None` when
+    /// any item could match.
+    fn required_text_hits(
+        &self,
+        expr: &Expr,
+    ) -> Result<Option<HashSet<index::ItemKey>>, EvalError> {
+        match expr {
+            Expr::Clause(clause)
+                if clause.op == Operator::Contains
+                    && matches!(
+                        clause.field,
+                        Field::Text | Field::SiteSearch | Field::Content
+                    ) =>
+            {
+                let mut any = HashSet::new();
+                for query in self.strings(clause)? {
+                    any.extend(self.index.matching(&query));
+                }
+                Ok(Some(any))
+            }
+            Expr::And(parts) => {
+                let mut narrowed: Option<HashSet<index::ItemKey>> = None;
+                for part in parts {
+                    if let Some(hits) = self.required_text_hits(part)? {
+                        narrowed = Some(match narrowed {
+                            None => hits,
+                            Some(before) => before.intersection(&hits).copied().collect(),
+                        });
+                    }
+                }
+                Ok(narrowed)
+            }
+            _ => Ok(None),
         }
     }
 

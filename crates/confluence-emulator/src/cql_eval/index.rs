@@ -10,6 +10,7 @@ use std::ops::Bound;
 use super::Item;
 use super::text::{fold, plain_text, terms};
 use crate::store::Store;
+use crate::store::model::Status;
 
 /// Which item a word list belongs to (spaces have ids of their own, so the kind is part of it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -21,6 +22,28 @@ pub(crate) enum ItemKey {
 }
 
 impl ItemKey {
+    /// The item in `store`, if it is still there and current (as [`super::candidates`] lists).
+    pub(crate) fn resolve(self, store: &Store) -> Option<Item<'_>> {
+        match self {
+            ItemKey::Content(id) => store
+                .contents
+                .get(&id)
+                .filter(|c| c.status == Status::Current)
+                .map(Item::Content),
+            ItemKey::Comment(id) => store
+                .comments
+                .get(&id)
+                .filter(|c| c.status == Status::Current)
+                .map(Item::Comment),
+            ItemKey::Attachment(id) => store
+                .attachments
+                .get(&id)
+                .filter(|a| a.status == Status::Current)
+                .map(Item::Attachment),
+            ItemKey::Space(id) => store.spaces.get(&id).map(Item::Space),
+        }
+    }
+
     pub(crate) fn of(item: Item<'_>) -> ItemKey {
         match item {
             Item::Content(c) => ItemKey::Content(c.id),

@@ -3,7 +3,7 @@
 //! through the OAuth gateway the second is gone with the other v1 content endpoints.
 
 use super::content_json::{self as cj};
-use super::json::{Expand, Renderer, V1, date, escape_html, friendly};
+use super::json::{Expand, Renderer, V1, date, escape_html, friendly, push_escaped_html};
 use crate::auth::Ctx;
 use crate::cql_eval::{self, Item};
 use crate::errors::{ApiError, ApiResult};
@@ -493,31 +493,39 @@ fn snippet(text: &str, terms: &[String]) -> String {
 
 /// Wraps matching words in `@@@hl@@@`/`@@@endhl@@@`, escaping HTML when asked.
 fn mark(text: &str, terms: &[String], escape: bool) -> String {
-    let esc = |s: &str| if escape { escape_html(s) } else { s.to_owned() };
-    if terms.is_empty() {
-        return esc(text);
-    }
-    let mut out = String::new();
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        if !word.is_empty() {
-            if term_hit(word, terms) {
-                out.push_str(&format!("@@@hl@@@{}@@@endhl@@@", esc(word)));
-            } else {
-                out.push_str(&esc(word));
-            }
-            word.clear();
+    let push = |out: &mut String, s: &str| {
+        if escape {
+            push_escaped_html(out, s);
+        } else {
+            out.push_str(s);
         }
     };
-    for ch in text.chars() {
-        if ch.is_alphanumeric() {
-            word.push(ch);
-        } else {
-            flush(&mut word, &mut out);
-            out.push_str(&esc(&ch.to_string()));
-        }
+    let mut out = String::with_capacity(text.len() + 32);
+    if terms.is_empty() {
+        push(&mut out, text);
+        return out;
     }
-    flush(&mut word, &mut out);
+    // Alternating runs of word and non-word characters; word runs that hit a term are marked.
+    let mut rest = text;
+    while !rest.is_empty() {
+        let word_end = rest
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(rest.len());
+        let word = &rest[..word_end];
+        if !word.is_empty() {
+            if term_hit(word, terms) {
+                out.push_str("@@@hl@@@");
+                push(&mut out, word);
+                out.push_str("@@@endhl@@@");
+            } else {
+                push(&mut out, word);
+            }
+        }
+        rest = &rest[word_end..];
+        let gap_end = rest.find(char::is_alphanumeric).unwrap_or(rest.len());
+        push(&mut out, &rest[..gap_end]);
+        rest = &rest[gap_end..];
+    }
     out
 }
 
