@@ -2,6 +2,8 @@
 //! `GET /rest/api/content/search` (content objects only). Both styles serve the first;
 //! through the OAuth gateway the second is gone with the other v1 content endpoints.
 
+use std::borrow::Cow;
+
 use super::content_json::{self as cj};
 use super::json::{Expand, Renderer, V1, date, escape_html, friendly, push_escaped_html};
 use crate::auth::Ctx;
@@ -302,10 +304,11 @@ fn result(
     mode: &str,
     terms: &[String],
 ) -> Value {
-    let plain = |body: &str| {
-        index
-            .plain_text(item)
-            .map_or_else(|| cql_eval::plain_text(body), str::to_owned)
+    let plain = |body: &str| -> Cow<'_, str> {
+        match index.plain_text(item) {
+            Some(text) => Cow::Borrowed(text),
+            None => Cow::Owned(cql_eval::plain_text(body)),
+        }
     };
     let store = r.store;
     let space = space_of(store, item);
@@ -340,7 +343,7 @@ fn result(
         }
         Item::Attachment(a) => (
             a.title.clone(),
-            a.comment.clone(),
+            Cow::Borrowed(a.comment.as_str()),
             format!(
                 "/pages/viewpageattachments.action?pageId={}&preview=%2F{}%2Fatt{}",
                 a.container_id, a.container_id, a.id
@@ -353,7 +356,7 @@ fn result(
         ),
         Item::Space(s) => (
             s.name.clone(),
-            s.description.clone(),
+            Cow::Borrowed(s.description.as_str()),
             format!("/spaces/{}", s.key),
             "aui-icon content-type-space".to_owned(),
             s.created_at,
@@ -534,13 +537,41 @@ fn score(title: &str, text: &str, terms: &[String]) -> f64 {
     if terms.is_empty() {
         return 1.0;
     }
-    let count = |s: &str| {
-        s.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty() && term_hit(w, terms))
-            .count() as f64
-    };
-    let raw = 3.0 * count(title) + count(text);
+    let raw = 3.0 * hit_words(title, terms) as f64 + hit_words(text, terms) as f64;
     (raw.ln_1p() * 1000.0).round() / 1000.0
+}
+
+/// How many words of `text` start with one of `terms` (lower case), as [`term_hit`] counts.
+/// ASCII text is searched for the terms' letters instead of being split into words.
+fn hit_words(text: &str, terms: &[String]) -> usize {
+    if !text.is_ascii() || terms.iter().any(|t| t.is_empty() || !t.is_ascii()) {
+        return text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty() && term_hit(w, terms))
+            .count();
+    }
+    let bytes = text.as_bytes();
+    let mut starts = Vec::new();
+    for term in terms {
+        let term = term.as_bytes();
+        let mut from = 0;
+        let (lower, upper) = (term[0], term[0].to_ascii_uppercase());
+        while let Some(found) = memchr::memchr2(lower, upper, &bytes[from..]) {
+            let at = from + found;
+            let word_start = at == 0 || !bytes[at - 1].is_ascii_alphanumeric();
+            if word_start
+                && bytes
+                    .get(at..at + term.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(term))
+            {
+                starts.push(at);
+            }
+            from = at + 1;
+        }
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    starts.len()
 }
 
 #[cfg(test)]
@@ -552,6 +583,24 @@ mod tests {
         let q = cql::parse("text ~ \"Failover runbook*\" AND NOT title ~ draft AND space = ENG")
             .unwrap();
         assert_eq!(highlight_terms(&q), vec!["failover", "runbook"]);
+    }
+
+    #[test]
+    fn hit_words_counts_like_splitting_into_words() {
+        let terms = vec!["run".to_owned(), "fail".to_owned(), "runbook".to_owned()];
+        for text in [
+            "Runbook: run the failover, then RUN it again; rerun is not a hit.",
+            "run-run_run 3run runs FAILS failing",
+            "",
+            "été run",
+            "xrun ru r",
+        ] {
+            let want = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty() && term_hit(w, &terms))
+                .count();
+            assert_eq!(hit_words(text, &terms), want, "{text}");
+        }
     }
 
     #[test]
