@@ -7,6 +7,8 @@
 //! transition. Prose wakes some keyword every few hundred bytes only, so the bare loop is
 //! what a scan of prose mostly costs.
 
+use std::ops::Range;
+
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind, StartKind};
@@ -16,6 +18,10 @@ use crate::error::DlpError;
 /// Each of the walks that share a text in lockstep gets at least this many bytes
 /// ([`KeywordScanner::for_each_hit`]); shorter texts are walked whole.
 const BYTES_PER_WALK: usize = 256;
+
+/// Long texts are walked in segments of about this many bytes, each cut into parts, so that
+/// the hits a later part holds back stay few however long the text.
+const SEGMENT_BYTES: usize = 16 * 1024;
 
 /// Hits a later part may hold back while the walks go in lockstep; past this (a text made
 /// of keywords), the parts are finished one after the other, which holds nothing back, so
@@ -73,10 +79,11 @@ impl KeywordScanner {
     /// Calls `each(word, start, end)` for every occurrence of every keyword, overlapping ones
     /// included, in order of their end (then word order). `each` returns false to stop.
     ///
-    /// Longer texts are cut into two or four parts walked in lockstep: each step of a walk
-    /// waits for the previous one (the next state is read from the table at an index the
-    /// previous state gives), so one walk leaves the processor mostly idle, and other,
-    /// independent walks run in that idle time almost for free.
+    /// Longer texts are cut into two or four parts walked in lockstep (segment by segment,
+    /// for long texts): each step of a walk waits for the previous one (the next state is
+    /// read from the table at an index the previous state gives), so one walk leaves the
+    /// processor mostly idle, and other, independent walks run in that idle time almost for
+    /// free.
     pub(crate) fn for_each_hit(
         &self,
         hay: &[u8],
@@ -85,38 +92,54 @@ impl KeywordScanner {
         let Ok(start) = self.dfa.start_state(Anchored::No) else {
             return;
         };
-        if hay.len() >= 4 * BYTES_PER_WALK {
-            self.walk_parts::<4>(hay, start, &mut each);
-        } else if hay.len() >= 2 * BYTES_PER_WALK {
-            self.walk_parts::<2>(hay, start, &mut each);
-        } else {
+        if hay.len() < 2 * BYTES_PER_WALK {
             let mut walk = Walk::new(0, hay.len(), start);
             self.finish(hay, &mut walk, &mut each);
+            return;
+        }
+        let mut from = 0;
+        while from < hay.len() {
+            let mut to = from.saturating_add(SEGMENT_BYTES).min(hay.len());
+            if hay.len() - to < SEGMENT_BYTES / 2 {
+                to = hay.len();
+            }
+            let go_on = if to - from >= 4 * BYTES_PER_WALK {
+                self.walk_parts::<4>(hay, from..to, start, &mut each)
+            } else {
+                self.walk_parts::<2>(hay, from..to, start, &mut each)
+            };
+            if !go_on {
+                return;
+            }
+            from = to;
         }
     }
 
-    /// [`KeywordScanner::for_each_hit`] with `N` walks, one per part of the text.
+    /// Reports the hits that end in `segment` (or at 0, for the first segment) with `N`
+    /// walks, one per part of it. Returns false if `each` did.
     fn walk_parts<const N: usize>(
         &self,
         hay: &[u8],
+        segment: Range<usize>,
         start: StateID,
         each: &mut impl FnMut(usize, usize, usize) -> bool,
-    ) {
-        // Part `i` reports the hits that end in `bounds[i]..=bounds[i + 1]` (the first part
-        // also those ending at 0). Its walk starts early enough to read every such keyword
-        // whole.
-        let bounds: [usize; N] = std::array::from_fn(|i| hay.len() * i / N);
+    ) -> bool {
+        // Part `i` reports the hits that end after `bounds[i]` and up to the next bound.
+        // Its walk starts early enough to read every such keyword whole.
+        let bounds: [usize; N] =
+            std::array::from_fn(|i| segment.start + (segment.end - segment.start) * i / N);
         let early = self.longest.saturating_sub(1);
         let mut walks: [Walk; N] = std::array::from_fn(|i| {
-            let end = bounds.get(i + 1).copied().unwrap_or(hay.len());
+            let end = bounds.get(i + 1).copied().unwrap_or(segment.end);
             Walk::new(bounds[i].saturating_sub(early), end, start)
         });
         // The later parts' hits, held until the earlier parts' are all reported.
         let mut held: [Vec<(usize, usize, usize)>; N] = std::array::from_fn(|_| Vec::new());
         while walks.iter().all(|w| w.at < w.end) && held.iter().all(|h| h.len() < HELD_HITS_LIMIT) {
             self.lockstep(hay, &mut walks);
-            if !self.report(&mut walks[0], each) {
-                return;
+            let after = bounds[0];
+            if !self.report(&mut walks[0], &mut |w, s, e| e <= after || each(w, s, e)) {
+                return false;
             }
             for part in 1..N {
                 let after = bounds[part];
@@ -129,16 +152,17 @@ impl KeywordScanner {
                 });
             }
         }
-        for (walk, held) in walks.iter_mut().zip(held) {
+        for ((walk, held), after) in walks.iter_mut().zip(held).zip(bounds) {
             for (word, start, end) in held {
                 if !each(word, start, end) {
-                    return;
+                    return false;
                 }
             }
-            if !self.finish(hay, walk, each) {
-                return;
+            if !self.finish(hay, walk, &mut |w, s, e| e <= after || each(w, s, e)) {
+                return false;
             }
         }
+        true
     }
 
     /// Advances all walks one byte each per step until any is in a special state (a match,
@@ -366,17 +390,27 @@ mod tests {
             });
             assert_eq!(seen, expected.len().min(3));
         }
-        // So many hits that the later parts stop holding theirs back mid-way.
-        let dense = "ab@".repeat(4 * HELD_HITS_LIMIT);
-        let expected: Vec<(usize, usize, usize)> = reference
-            .find_overlapping_iter(&dense)
-            .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
-            .collect();
-        let mut got = Vec::new();
-        scanner.for_each_hit(dense.as_bytes(), |word, start, end| {
-            got.push((word, start, end));
-            true
-        });
-        assert_eq!(got, expected);
+        // Texts of several segments; and so many hits that the later parts stop holding
+        // theirs back mid-way.
+        let mut long = Vec::new();
+        while long.len() < 3 * SEGMENT_BYTES + 777 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            long.extend_from_slice(pieces[(state % pieces.len() as u64) as usize].as_bytes());
+            long.extend_from_slice(b" filler text without any of them ");
+        }
+        for text in [long, "ab@".repeat(8 * HELD_HITS_LIMIT).into_bytes()] {
+            let expected: Vec<(usize, usize, usize)> = reference
+                .find_overlapping_iter(&text)
+                .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+                .collect();
+            let mut got = Vec::new();
+            scanner.for_each_hit(&text, |word, start, end| {
+                got.push((word, start, end));
+                true
+            });
+            assert_eq!(got, expected);
+        }
     }
 }
