@@ -94,6 +94,8 @@ impl Engine {
     pub fn scan_json_with(&self, value: &Value, scan: &mut dyn FnMut(&str) -> Scan) -> JsonScan {
         let mut result = JsonScan::default();
         let mut stack: Vec<(&Value, String, Option<&str>)> = vec![(value, String::new(), None)];
+        // Member names repeat (every item of a list has the same ones): each is scanned once.
+        let mut name_scans: HashMap<&str, Scan> = HashMap::new();
         let push = |result: &mut JsonScan, path: &str, in_key: bool, scan: Scan| {
             result.truncated |= scan.truncated;
             for finding in scan.findings {
@@ -137,7 +139,11 @@ impl Engine {
                     let mut children = Vec::with_capacity(members.len());
                     for (key, item) in members {
                         let member_path = child_path(&path, key);
-                        push(&mut result, &member_path, true, scan(key));
+                        let name_scan = name_scans
+                            .entry(key.as_str())
+                            .or_insert_with(|| scan(key))
+                            .clone();
+                        push(&mut result, &member_path, true, name_scan);
                         children.push((item, member_path, Some(key.as_str())));
                     }
                     stack.extend(children.into_iter().rev());

@@ -127,18 +127,43 @@ pub struct SearchResult {
     pub entity_type: Option<String>,
     #[serde(default)]
     pub last_modified: Option<String>,
-    /// The content hit (`id`, `type`, `title`, ...), when the hit is content.
+    /// The content hit, when the hit is content.
     #[serde(default)]
-    pub content: Option<serde_json::Value>,
+    pub content: Option<SearchContent>,
+    /// The space hit, when the hit is a space.
     #[serde(default)]
-    pub space: Option<serde_json::Value>,
+    pub space: Option<SearchSpace>,
     #[serde(default)]
     pub user: Option<serde_json::Value>,
+}
+
+/// What a search hit says about its content: only the fields callers use, so the rest of
+/// each hit's content JSON (links, expandables, history) is skipped, not built as a tree.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct SearchContent {
+    #[serde(default)]
+    pub id: Option<String>,
+    /// `page`, `blogpost`, `comment`, `attachment`.
+    #[serde(default, rename = "type")]
+    pub content_type: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+/// What a search hit says about its space.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct SearchSpace {
+    #[serde(default)]
+    pub key: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 impl SearchResult {
     /// The content id of a content hit.
     pub fn content_id(&self) -> Option<&str> {
-        self.content.as_ref()?.get("id")?.as_str()
+        self.content.as_ref()?.id.as_deref()
     }
 }

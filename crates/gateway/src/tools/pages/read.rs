@@ -114,29 +114,21 @@ pub async fn search(ctx: ToolContext, args: SearchArgs) -> Result<ToolOutput, To
 }
 
 fn hit(r: &confluence::models::SearchResult) -> SearchHit {
-    let content = r.content.as_ref();
-    let str_at = |v: Option<&serde_json::Value>, key: &str| {
-        v.and_then(|v| v.get(key))
-            .and_then(|x| x.as_str())
-            .map(str::to_owned)
-    };
     // Space hits carry the space; content hits name it in their URL (`/spaces/ENG/pages/…`).
-    let space_key = r
-        .space
-        .as_ref()
-        .and_then(|s| s.get("key"))
-        .and_then(|k| k.as_str())
-        .map(str::to_owned)
-        .or_else(|| {
-            let (_, rest) = r.url.as_deref()?.split_once("/spaces/")?;
-            rest.split('/')
-                .next()
-                .filter(|k| !k.is_empty())
-                .map(str::to_owned)
-        });
+    let space_key = r.space.as_ref().and_then(|s| s.key.clone()).or_else(|| {
+        let (_, rest) = r.url.as_deref()?.split_once("/spaces/")?;
+        rest.split('/')
+            .next()
+            .filter(|k| !k.is_empty())
+            .map(str::to_owned)
+    });
     SearchHit {
         id: r.content_id().map(str::to_owned),
-        content_type: str_at(content, "type").or_else(|| r.entity_type.clone()),
+        content_type: r
+            .content
+            .as_ref()
+            .and_then(|c| c.content_type.clone())
+            .or_else(|| r.entity_type.clone()),
         title: unhighlight(r.title.as_deref().unwrap_or_default()),
         space_key,
         url: r.url.clone(),
