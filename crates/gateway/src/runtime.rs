@@ -19,13 +19,12 @@ use hmac::{KeyInit, Mac};
 
 use crate::agents::{AgentDirectory, AgentRegistry, KeyHasher};
 use crate::audit::{AuditSink, TracingAudit};
-use crate::authorize::{Authorizer, RoleAuthorizer};
 use crate::config::{AgentConfig, ConnectionConfig, Loaded, ServerConfig};
 use crate::ratelimit::RateLimiter;
 use crate::redact::DlpStage;
 use crate::store::{Store, StoreError, StoredAgent};
 use crate::tools::catalog::Catalog;
-use crate::tools::scope::SpaceIdCache;
+use crate::tools::guard::ResourceCache;
 
 /// How often a running gateway checks the store for agent changes.
 pub const AGENTS_REFRESH: Duration = Duration::from_secs(1);
@@ -36,7 +35,8 @@ pub const STORE_STALE_LIMIT: Duration = Duration::from_secs(10);
 /// A Confluence connection: the client and what calls through it share.
 pub struct Connection {
     pub client: confluence::Client,
-    pub space_ids: SpaceIdCache,
+    /// Resolved spaces and content (space, labels, ancestors) for policy checks.
+    pub resources: Arc<ResourceCache>,
 }
 
 /// What a configuration builds into.
@@ -48,7 +48,8 @@ pub struct Runtime {
     hasher: KeyHasher,
     pub connections: HashMap<String, Connection>,
     pub catalog: Arc<Catalog>,
-    pub authorizer: Arc<dyn Authorizer>,
+    /// The compiled access policy (also at `loaded.policy`).
+    pub policy: Arc<policy::Policy>,
     pub audit: Arc<dyn AuditSink>,
     pub dlp: DlpStage,
 }
@@ -105,7 +106,7 @@ impl Runtime {
             hasher,
             connections,
             catalog,
-            authorizer: Arc::new(RoleAuthorizer::new(config.roles.clone())),
+            policy: loaded.policy.clone(),
             audit: Arc::new(TracingAudit),
             dlp,
             loaded,
@@ -154,7 +155,8 @@ fn merge_agents(loaded: &Loaded, stored: &[StoredAgent], store_path: &Path) -> M
             continue;
         }
         if agent.enabled
-            && let Some((field, message)) = crate::config::agent_problem(&loaded.config, agent)
+            && let Some((field, message)) =
+                crate::config::agent_problem(&loaded.config, &loaded.policy, agent)
         {
             problems.push(format!(
                 "stored agent '{}' {field}: {message}; fix {} or run `confluence-gateway agents \
@@ -254,7 +256,7 @@ fn connect(conn: &ConnectionConfig) -> Result<Connection, BuildError> {
     .map_err(|e| fail(e.to_string()))?;
     Ok(Connection {
         client,
-        space_ids: SpaceIdCache::default(),
+        resources: Arc::default(),
     })
 }
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::ToolError;
 use crate::tools::body::{self, BodyView, OutlineItem, ReadFormat, WriteFormat};
 use crate::tools::catalog::{Access, ToolContext, ToolOutput, ToolSpec};
-use crate::tools::pages::{limit, scoped_space};
+use crate::tools::pages::{hidden_if_missing, limit, scoped_space};
 
 const TOOLSET: &str = "blogposts";
 
@@ -109,18 +109,26 @@ impl BlogPostSummary {
     }
 }
 
-/// Fetches a blog post (body in `format` if given) and checks it is inside the agent's scope.
+/// Fetches a blog post (body in `format` if given) and checks it against the access policy.
+/// Hidden and missing posts answer alike.
 async fn scoped_blog_post(
     ctx: &ToolContext,
     id: &str,
     format: Option<confluence::models::BodyFormat>,
 ) -> Result<confluence::models::BlogPost, ToolError> {
-    let post = ctx.client.blogpost(id, format).await?;
-    ctx.scope
-        .check_space_id(
+    let what = format!("blog post {id}");
+    let post = ctx
+        .client
+        .blogpost(id, format)
+        .await
+        .map_err(|e| hidden_if_missing(ctx, e, &what))?;
+    ctx.guard
+        .check(
             &ctx.client,
+            policy::ContentType::Blogpost,
+            id,
             post.space_id.as_deref(),
-            &format!("blog post {id}"),
+            &what,
         )
         .await?;
     Ok(post)
@@ -161,10 +169,21 @@ async fn list(ctx: ToolContext, args: ListArgs) -> Result<ToolOutput, ToolError>
         max_pages: None,
         page_size: Some((max + 1).min(250) as u32),
     };
-    let mut posts: Vec<confluence::models::BlogPost> = ctx
+    let posts: Vec<confluence::models::BlogPost> = ctx
         .client
         .blogposts_matching(&query, caps)
         .try_collect()
+        .await?;
+    let space_id = space.id.clone();
+    let mut posts = ctx
+        .guard
+        .retain_visible(&ctx.client, posts, |p| {
+            Some((
+                policy::ContentType::Blogpost,
+                p.id.clone(),
+                Some(space_id.clone()),
+            ))
+        })
         .await?;
     let truncated = posts.len() > max;
     posts.truncate(max);

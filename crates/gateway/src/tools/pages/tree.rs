@@ -70,10 +70,18 @@ fn render_list(heading: String, pages: &[TreePage], truncated: bool) -> String {
 pub async fn children(ctx: ToolContext, args: PageIdArgs) -> Result<ToolOutput, ToolError> {
     let parent = scoped_page(&ctx, &args.page_id, None).await?;
     let max = limit(args.limit, 50, 250);
+    // Fetch all children (up to the Confluence cap) so hidden ones do not change the count.
     let items: Vec<confluence::models::ChildPage> = ctx
         .client
-        .page_children(&parent.id, confluence::PageCaps::items(max + 1))
+        .page_children(&parent.id, confluence::PageCaps::items(2_000))
         .try_collect()
+        .await?;
+    let space_id = parent.space_id.clone();
+    let items = ctx
+        .guard
+        .retain_visible(&ctx.client, items, |c| {
+            Some((policy::ContentType::Page, c.id.clone(), space_id.clone()))
+        })
         .await?;
     let truncated = items.len() > max;
     let pages: Vec<TreePage> = items
@@ -112,6 +120,14 @@ pub async fn ancestors(ctx: ToolContext, args: AncestorsArgs) -> Result<ToolOutp
         .client
         .page_ancestors(&page.id, confluence::PageCaps::items(50))
         .try_collect()
+        .await?;
+    // A breadcrumb shows only ancestors the agent may see.
+    let space_id = page.space_id.clone();
+    let items = ctx
+        .guard
+        .retain_visible(&ctx.client, items, |a| {
+            Some((policy::ContentType::Page, a.id.clone(), space_id.clone()))
+        })
         .await?;
     // Ancestors come as ids only; a breadcrumb is useless to a model without titles.
     let mut pages = Vec::with_capacity(items.len());
@@ -154,9 +170,20 @@ pub async fn descendants(ctx: ToolContext, args: DescendantsArgs) -> Result<Tool
         .page_descendants(&root.id, confluence::PageCaps::items(2_000))
         .try_collect()
         .await?;
-    let within: Vec<TreePage> = items
+    let items: Vec<confluence::models::ChildPage> = items
         .into_iter()
         .filter(|c| c.depth.unwrap_or(1) <= depth)
+        .collect();
+    let space_id = root.space_id.clone();
+    let items = ctx
+        .guard
+        .retain_visible(&ctx.client, items, |c| {
+            Some((policy::ContentType::Page, c.id.clone(), space_id.clone()))
+        })
+        .await?;
+    let items = reachable(&root.id, items);
+    let within: Vec<TreePage> = items
+        .into_iter()
         .map(|c| TreePage {
             id: c.id,
             title: c.title.unwrap_or_default(),
@@ -184,6 +211,25 @@ pub async fn descendants(ctx: ToolContext, args: DescendantsArgs) -> Result<Tool
             truncated,
         },
     )
+}
+
+/// The visible pages whose every ancestor up to `root` is visible too: a tree view never shows
+/// a page under a hidden one (its parent id would give the hidden page away).
+fn reachable(
+    root: &str,
+    mut items: Vec<confluence::models::ChildPage>,
+) -> Vec<confluence::models::ChildPage> {
+    items.sort_by_key(|c| c.depth.unwrap_or(1));
+    let mut kept_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
+    kept_ids.insert(root.to_owned());
+    let mut kept = Vec::with_capacity(items.len());
+    for c in items {
+        if c.parent_id.as_deref().is_some_and(|p| kept_ids.contains(p)) {
+            kept_ids.insert(c.id.clone());
+            kept.push(c);
+        }
+    }
+    kept
 }
 
 /// Orders pages depth-first under `root` (so an indented list reads as a tree), keeping at
@@ -262,6 +308,23 @@ pub async fn space_tree(ctx: ToolContext, args: SpaceTreeArgs) -> Result<ToolOut
         .try_collect()
         .await?;
     let ids: std::collections::HashSet<&str> = all.iter().map(|p| p.id.as_str()).collect();
+    let space_id = space.id.clone();
+    let visible: std::collections::HashSet<String> = ctx
+        .guard
+        .retain_visible(
+            &ctx.client,
+            all.iter().map(|p| p.id.clone()).collect(),
+            |id| {
+                Some((
+                    policy::ContentType::Page,
+                    id.clone(),
+                    Some(space_id.clone()),
+                ))
+            },
+        )
+        .await?
+        .into_iter()
+        .collect();
     let mut children: HashMap<Option<&str>, Vec<&confluence::models::Page>> = HashMap::new();
     for p in &all {
         let parent = p.parent_id.as_deref().filter(|id| ids.contains(id));
@@ -272,11 +335,15 @@ pub async fn space_tree(ctx: ToolContext, args: SpaceTreeArgs) -> Result<ToolOut
     }
     let mut pages = Vec::new();
     let mut truncated = false;
+    // Hidden pages are skipped with everything below them.
     let mut stack: Vec<(&confluence::models::Page, u32)> = children
         .get(&None)
         .map(|v| v.iter().rev().map(|p| (*p, 1)).collect())
         .unwrap_or_default();
     while let Some((p, d)) = stack.pop() {
+        if !visible.contains(&p.id) {
+            continue;
+        }
         if pages.len() >= max {
             truncated = true;
             break;
@@ -300,7 +367,7 @@ pub async fn space_tree(ctx: ToolContext, args: SpaceTreeArgs) -> Result<ToolOut
             "Page tree of space {} ({} of {} pages shown)",
             space.key,
             pages.len(),
-            all.len()
+            visible.len()
         ),
         &pages,
         truncated,

@@ -86,6 +86,7 @@ pub async fn update(ctx: ToolContext, args: UpdateArgs) -> Result<ToolOutput, To
         Some(b) => Some(body::to_storage(b, args.body_format.unwrap_or_default())?),
         None => None,
     };
+    let moved = args.parent_id.is_some();
     let updated = ctx
         .client
         .update_page(
@@ -100,6 +101,9 @@ pub async fn update(ctx: ToolContext, args: UpdateArgs) -> Result<ToolOutput, To
             },
         )
         .await?;
+    if moved {
+        ctx.guard.cache().forget_all();
+    }
     let summary = PageSummary::of(&updated);
     ToolOutput::new(summary_text("Updated", &summary), &summary)
 }
@@ -217,6 +221,7 @@ pub async fn move_page(ctx: ToolContext, args: MoveArgs) -> Result<ToolOutput, T
     let page = scoped_page(&ctx, &args.page_id, None).await?;
     let parent = scoped_page(&ctx, &args.parent_id, None).await?;
     let moved = ctx.client.move_page(&page.id, &parent.id).await?;
+    ctx.guard.cache().forget_all();
     let summary = PageSummary::of(&moved);
     ToolOutput::new(
         format!(

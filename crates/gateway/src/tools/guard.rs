@@ -1,0 +1,470 @@
+//! Policy enforcement inside tools: each call carries a [`Guard`] built from the agent's
+//! [`policy::ToolGrant`] for this tool and server. Tools use it to
+//! - check a space key an agent names ([`Guard::check_space_key`]);
+//! - resolve content by id to its space key, ancestors, labels and type through a short-TTL
+//!   cache shared by every call through the connection ([`ResourceCache`]), and check it
+//!   ([`Guard::check`]); comments, attachments and versions are checked through their page or
+//!   blog post;
+//! - filter list results item by item ([`Guard::retain_visible`]) so hidden items leave no
+//!   count or title behind;
+//! - narrow CQL before it runs ([`Guard::restrict_cql`]); results are filtered afterwards too.
+//!
+//! Hidden content answers "not found" in the same words whether it exists or not (a
+//! Confluence 404 during resolution gives the same text as a policy denial), so an agent
+//! cannot probe for ids in spaces it may not see.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::{StreamExt, TryStreamExt};
+use policy::{ContentType, Effect, Policy, Resource, SpaceScope, ToolGrant, Verdict};
+
+use crate::error::ToolError;
+
+/// How long a resolved resource (space, ancestors, labels) is trusted. Changes made through
+/// this gateway (labels, moves) drop the entry at once; changes made in Confluence directly
+/// are seen within this time.
+pub const RESOURCE_TTL: Duration = Duration::from_secs(10);
+
+/// Entries kept per connection before the oldest half is dropped.
+const CACHE_CAP: usize = 10_000;
+
+/// Lists resolve this many items at once.
+const RESOLVE_CONCURRENCY: usize = 8;
+
+/// Content as policy sees it.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub id: u64,
+    /// `Page` or `Blogpost` (comments and attachments resolve to their container).
+    pub content_type: ContentType,
+    /// As Confluence spells it.
+    pub space_key: String,
+    pub labels: Vec<String>,
+    /// Ancestor page ids, top first; `None` when not fetched (no rule needed them).
+    pub ancestors: Option<Vec<u64>>,
+}
+
+/// What calls through one connection share: space id ↔ key (ids never change) and resolved
+/// content (for [`RESOURCE_TTL`]).
+#[derive(Default)]
+pub struct ResourceCache {
+    space_keys: Mutex<HashMap<String, String>>,
+    space_ids: Mutex<HashMap<String, String>>,
+    content: Mutex<HashMap<u64, (Instant, Arc<Resolved>)>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A poisoned cache only means another call panicked mid-insert; the map is still valid.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl ResourceCache {
+    fn fresh(&self, id: u64) -> Option<Arc<Resolved>> {
+        let cache = lock(&self.content);
+        cache
+            .get(&id)
+            .filter(|(at, _)| at.elapsed() < RESOURCE_TTL)
+            .map(|(_, r)| r.clone())
+    }
+
+    fn store(&self, resolved: Arc<Resolved>) {
+        let mut cache = lock(&self.content);
+        if cache.len() >= CACHE_CAP {
+            cache.retain(|_, (at, _)| at.elapsed() < RESOURCE_TTL);
+        }
+        cache.insert(resolved.id, (Instant::now(), resolved));
+    }
+
+    /// Drops what is known about content `id` (labels or parent changed).
+    pub fn forget(&self, id: &str) {
+        if let Ok(id) = id.parse::<u64>() {
+            lock(&self.content).remove(&id);
+        }
+    }
+
+    /// Drops everything resolved (a page moved: the ancestors of its whole subtree changed).
+    pub fn forget_all(&self) {
+        lock(&self.content).clear();
+    }
+
+    /// Drops a space's id (the space was deleted; a new space may reuse its key).
+    pub fn forget_space(&self, key: &str) {
+        if let Some(id) = lock(&self.space_ids).remove(&key.to_ascii_uppercase()) {
+            lock(&self.space_keys).remove(&id);
+        }
+    }
+
+    /// The key of the space with `space_id`.
+    pub async fn space_key(
+        &self,
+        client: &confluence::Client,
+        space_id: &str,
+    ) -> Result<String, confluence::Error> {
+        if let Some(key) = lock(&self.space_keys).get(space_id) {
+            return Ok(key.clone());
+        }
+        let space = client.space(space_id).await?;
+        self.remember_space(&space.id, &space.key);
+        Ok(space.key)
+    }
+
+    /// Records a space's id and key (any call that saw a space may tell the cache).
+    pub fn remember_space(&self, id: &str, key: &str) {
+        lock(&self.space_keys).insert(id.to_owned(), key.to_owned());
+        lock(&self.space_ids).insert(key.to_ascii_uppercase(), id.to_owned());
+    }
+}
+
+/// The policy as one call sees it.
+#[derive(Clone)]
+pub struct Guard {
+    policy: Arc<Policy>,
+    grant: Arc<ToolGrant>,
+    scope: Arc<SpaceScope>,
+    cache: Arc<ResourceCache>,
+    tool: &'static str,
+}
+
+impl Guard {
+    pub fn new(
+        policy: Arc<Policy>,
+        grant: Arc<ToolGrant>,
+        cache: Arc<ResourceCache>,
+        tool: &'static str,
+    ) -> Guard {
+        let scope = Arc::new(grant.space_scope(&policy));
+        Guard {
+            policy,
+            grant,
+            scope,
+            cache,
+            tool,
+        }
+    }
+
+    pub fn cache(&self) -> &ResourceCache {
+        &self.cache
+    }
+
+    /// The spaces some allow rule names, in rule order; `None` when some rule allows any
+    /// space (or every personal space, which no key list can express).
+    pub fn allowed_keys(&self) -> Option<&[String]> {
+        if self.scope.any_personal {
+            return None;
+        }
+        self.scope.allowed.as_deref()
+    }
+
+    /// "the spaces this agent may use: ENG, DOCS" or "this agent's access policy".
+    pub fn scope_text(&self) -> String {
+        match &self.scope.allowed {
+            Some(keys) => {
+                let mut keys = keys.clone();
+                if self.scope.any_personal {
+                    keys.push("personal spaces".into());
+                }
+                format!("the spaces this agent may use: {}", keys.join(", "))
+            }
+            None => "what this agent's access policy allows".to_owned(),
+        }
+    }
+
+    /// The error for content the agent may not see (phrased like Confluence's invisible 404,
+    /// the same whether or not the content exists).
+    pub fn hidden(&self, what: &str) -> ToolError {
+        ToolError::NotFound(format!("{what} (or it is outside {})", self.scope_text()))
+    }
+
+    fn rule_id(&self, v: Verdict) -> String {
+        v.rule
+            .and_then(|r| self.policy.rule(r))
+            .map_or_else(|| "default deny".to_owned(), |r| format!("rule '{}'", r.id))
+    }
+
+    /// Turns a resource decision into the tool's answer.
+    fn enforce(&self, v: Verdict, what: &str) -> Result<(), ToolError> {
+        match v.effect {
+            Effect::Allow => Ok(()),
+            Effect::RequireApproval => Err(ToolError::ApprovalRequired(format!(
+                "{} on {what} needs a human's approval ({})",
+                self.tool,
+                self.rule_id(v)
+            ))),
+            Effect::Deny => Err(self.hidden(what)),
+        }
+    }
+
+    fn decide(&self, resource: &Resource<'_>) -> Verdict {
+        self.grant.decide(&self.policy, resource)
+    }
+
+    /// The decision for a space named by key (a space-level check: any content type).
+    pub fn decide_space_key(&self, key: &str, as_space: bool) -> Verdict {
+        self.decide(&Resource {
+            space_key: Some(key),
+            content_type: as_space.then_some(ContentType::Space),
+            ..Resource::default()
+        })
+    }
+
+    /// Fails unless the agent may use space `key` with this tool. Keys outside ASCII or
+    /// longer than Confluence allows are refused as arguments.
+    pub fn check_space_key(&self, key: &str) -> Result<(), ToolError> {
+        policy::normalize_space_key(key)
+            .map_err(|e| ToolError::invalid("/space_key", e.to_string()))?;
+        self.enforce(self.decide_space_key(key, false), &format!("space {key}"))
+    }
+
+    /// Fails unless the agent may use the space itself (get, permissions, update, delete).
+    pub fn check_space(&self, key: &str) -> Result<(), ToolError> {
+        policy::normalize_space_key(key)
+            .map_err(|e| ToolError::invalid("/space_key", e.to_string()))?;
+        self.enforce(self.decide_space_key(key, true), &format!("space {key}"))
+    }
+
+    /// A new space's key must be one the policy allows; the refusal names the rule.
+    pub fn check_new_space(&self, key: &str) -> Result<(), ToolError> {
+        policy::normalize_space_key(key).map_err(|e| ToolError::invalid("/key", e.to_string()))?;
+        let v = self.decide_space_key(key, true);
+        match v.effect {
+            Effect::Allow => Ok(()),
+            Effect::RequireApproval => self.enforce(v, &format!("space {key}")),
+            Effect::Deny => Err(ToolError::Forbidden(format!(
+                "this agent may create spaces only with a key its policy allows ({}); {key} is not one ({})",
+                self.scope_text(),
+                self.rule_id(v)
+            ))),
+        }
+    }
+
+    /// Whether a space (as a list item) may be shown.
+    pub fn space_visible(&self, key: &str) -> bool {
+        policy::normalize_space_key(key).is_ok() && self.decide_space_key(key, true).is_allow()
+    }
+
+    /// Resolves content (a page or blog post) by id: its space key, labels and, when a rule
+    /// looks at page trees, its ancestors. `space_id` skips a lookup when the caller knows it.
+    pub async fn resolve(
+        &self,
+        client: &confluence::Client,
+        kind: ContentType,
+        id: &str,
+        space_id: Option<&str>,
+    ) -> Result<Arc<Resolved>, confluence::Error> {
+        let Ok(numeric) = id.parse::<u64>() else {
+            return Err(confluence::Error::NotFound {
+                message: format!("no content {id}"),
+            });
+        };
+        let needs_ancestors = self.grant.needs_ancestors && kind == ContentType::Page;
+        if let Some(hit) = self.cache.fresh(numeric)
+            && hit.content_type == kind
+            && (!needs_ancestors || hit.ancestors.is_some())
+        {
+            return Ok(hit);
+        }
+        let space_id = match space_id {
+            Some(s) => s.to_owned(),
+            None => match kind {
+                ContentType::Blogpost => client.blogpost(id, None).await?.space_id,
+                _ => client.page(id, None).await?.space_id,
+            }
+            .ok_or_else(|| confluence::Error::NotFound {
+                message: format!("content {id} has no space"),
+            })?,
+        };
+        let space_key = self.cache.space_key(client, &space_id).await?;
+        let target = match kind {
+            ContentType::Blogpost => confluence::LabelTarget::BlogPost,
+            _ => confluence::LabelTarget::Page,
+        };
+        let labels: Vec<confluence::models::Label> = client
+            .labels(target, id, confluence::PageCaps::items(500))
+            .try_collect()
+            .await?;
+        let ancestors = if needs_ancestors {
+            let list: Vec<confluence::models::Ancestor> = client
+                .page_ancestors(id, confluence::PageCaps::items(250))
+                .try_collect()
+                .await?;
+            Some(list.iter().filter_map(|a| a.id.parse().ok()).collect())
+        } else {
+            None
+        };
+        let resolved = Arc::new(Resolved {
+            id: numeric,
+            content_type: kind,
+            space_key,
+            labels: labels.into_iter().map(|l| l.name.to_lowercase()).collect(),
+            ancestors,
+        });
+        self.cache.store(resolved.clone());
+        Ok(resolved)
+    }
+
+    /// The decision for resolved content, seen as `as_type` (a comment or attachment is
+    /// decided on its container's space, labels and tree).
+    pub fn decide_resolved(&self, r: &Resolved, as_type: Option<ContentType>) -> Verdict {
+        self.decide(&Resource {
+            space_key: Some(&r.space_key),
+            content_id: Some(r.id),
+            ancestors: r.ancestors.as_deref().unwrap_or(&[]),
+            labels: &r.labels,
+            content_type: Some(as_type.unwrap_or(r.content_type)),
+        })
+    }
+
+    /// Resolves and checks content; `what` names it in the not-found answer. A Confluence 404
+    /// answers exactly like a denial.
+    pub async fn check(
+        &self,
+        client: &confluence::Client,
+        kind: ContentType,
+        id: &str,
+        space_id: Option<&str>,
+        what: &str,
+    ) -> Result<Arc<Resolved>, ToolError> {
+        self.check_as(client, kind, id, space_id, None, what).await
+    }
+
+    /// [`Guard::check`] for a comment or attachment on that content (`as_type`).
+    pub async fn check_as(
+        &self,
+        client: &confluence::Client,
+        kind: ContentType,
+        id: &str,
+        space_id: Option<&str>,
+        as_type: Option<ContentType>,
+        what: &str,
+    ) -> Result<Arc<Resolved>, ToolError> {
+        let resolved = match self.resolve(client, kind, id, space_id).await {
+            Ok(r) => r,
+            Err(confluence::Error::NotFound { .. }) => return Err(self.hidden(what)),
+            Err(e) => return Err(e.into()),
+        };
+        self.enforce(self.decide_resolved(&resolved, as_type), what)?;
+        Ok(resolved)
+    }
+
+    /// Keeps the items the agent may see. `locate` gives each item's kind, id and (if known)
+    /// space id; items that cannot be resolved (gone, invisible) are dropped too.
+    pub async fn retain_visible<T>(
+        &self,
+        client: &confluence::Client,
+        items: Vec<T>,
+        locate: impl Fn(&T) -> Option<(ContentType, String, Option<String>)>,
+    ) -> Result<Vec<T>, ToolError> {
+        let located: Vec<_> = items.iter().map(&locate).collect();
+        let verdicts: Vec<Result<bool, ToolError>> = futures_util::stream::iter(located)
+            .map(|loc| async move {
+                let Some((kind, id, space_id)) = loc else {
+                    return Ok(false);
+                };
+                match self.resolve(client, kind, &id, space_id.as_deref()).await {
+                    Ok(r) => Ok(self.decide_resolved(&r, None).is_allow()),
+                    Err(
+                        confluence::Error::NotFound { .. } | confluence::Error::Forbidden { .. },
+                    ) => Ok(false),
+                    Err(e) => Err(e.into()),
+                }
+            })
+            .buffered(RESOLVE_CONCURRENCY)
+            .collect()
+            .await;
+        let mut kept = Vec::with_capacity(items.len());
+        for (item, visible) in items.into_iter().zip(verdicts) {
+            if visible? {
+                kept.push(item);
+            }
+        }
+        Ok(kept)
+    }
+
+    /// Narrows an agent's CQL before it runs: refuses what results could not be checked
+    /// against the policy (user fields, types other than pages and blog posts), then ANDs on
+    /// `type IN (page, blogpost)`, the allowed spaces and the spaces and labels deny rules
+    /// exclude. The caller still filters the results one by one.
+    pub fn restrict_cql(&self, query: &mut cql::Query) -> Result<(), ToolError> {
+        let mut refused: Option<String> = None;
+        query.walk(&mut |clause| {
+            if refused.is_some() {
+                return;
+            }
+            match clause.field {
+                cql::Field::User | cql::Field::UserFullname => {
+                    refused = Some(format!(
+                        "`{}` searches users, not content; use search_users",
+                        clause.field_spelling()
+                    ));
+                }
+                cql::Field::Type => {
+                    let bad = clause.value.scalars().iter().find_map(|v| {
+                        v.as_text()
+                            .filter(|t| {
+                                !t.eq_ignore_ascii_case("page") && !t.eq_ignore_ascii_case("blogpost")
+                            })
+                            .map(str::to_owned)
+                    });
+                    if let Some(t) = bad {
+                        refused = Some(format!(
+                            "search covers pages and blog posts only (type {t} cannot be checked against the access policy); list comments or attachments of a page instead"
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        });
+        if let Some(message) = refused {
+            return Err(ToolError::invalid("/cql", message));
+        }
+        query.restrict(cql::Expr::clause(
+            cql::Field::Type,
+            cql::Operator::In,
+            cql::Value::text_list(["page", "blogpost"]),
+        ));
+        if let Some(keys) = &self.scope.allowed {
+            if keys.is_empty() && !self.scope.any_personal {
+                // No allow rule names a space this tool may touch: nothing can match.
+                return Err(self.hidden("any space"));
+            }
+            let in_keys = (!keys.is_empty()).then(|| {
+                cql::Expr::clause(
+                    cql::Field::Space,
+                    cql::Operator::In,
+                    cql::Value::text_list(keys.iter().cloned()),
+                )
+            });
+            let personal = self.scope.any_personal.then(|| {
+                cql::Expr::clause(
+                    cql::Field::SpaceType,
+                    cql::Operator::Eq,
+                    cql::Value::text("personal"),
+                )
+            });
+            let restriction = match (in_keys, personal) {
+                (Some(a), Some(b)) => Some(cql::Expr::or(a, b)),
+                (a, b) => a.or(b),
+            };
+            if let Some(r) = restriction {
+                query.restrict(r);
+            }
+        }
+        if !self.scope.denied_spaces.is_empty() {
+            query.restrict(cql::Expr::clause(
+                cql::Field::Space,
+                cql::Operator::NotIn,
+                cql::Value::text_list(self.scope.denied_spaces.iter().cloned()),
+            ));
+        }
+        if !self.scope.denied_labels.is_empty() {
+            query.restrict(cql::Expr::clause(
+                cql::Field::Label,
+                cql::Operator::NotIn,
+                cql::Value::text_list(self.scope.denied_labels.iter().cloned()),
+            ));
+        }
+        Ok(())
+    }
+}
