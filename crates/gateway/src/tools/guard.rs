@@ -33,6 +33,48 @@ const CACHE_CAP: usize = 10_000;
 /// Lists resolve this many items at once.
 const RESOLVE_CONCURRENCY: usize = 8;
 
+/// What search may return: everything else (spaces, users) cannot be checked item by item.
+const SEARCHABLE_TYPES: [&str; 4] = ["page", "blogpost", "comment", "attachment"];
+
+/// A list item to check: content by id (with its space id when known), or a comment or
+/// attachment, checked on its page or blog post.
+pub enum Locator {
+    Content(ContentType, String, Option<String>),
+    Comment(String),
+    Attachment(String),
+}
+
+/// The page or blog post a comment is on (footer or inline; replies through their thread).
+async fn comment_container(
+    client: &confluence::Client,
+    id: &str,
+) -> Result<Option<(ContentType, String)>, confluence::Error> {
+    for kind in [
+        confluence::CommentKind::Footer,
+        confluence::CommentKind::Inline,
+    ] {
+        let mut current = match client.comment(kind, id, None).await {
+            Ok(c) => c,
+            Err(confluence::Error::NotFound { .. }) => continue,
+            Err(e) => return Err(e),
+        };
+        for _ in 0..20 {
+            if let Some(p) = &current.page_id {
+                return Ok(Some((ContentType::Page, p.clone())));
+            }
+            if let Some(b) = &current.blog_post_id {
+                return Ok(Some((ContentType::Blogpost, b.clone())));
+            }
+            let Some(parent) = current.parent_comment_id.clone() else {
+                break;
+            };
+            current = client.comment(kind, &parent, None).await?;
+        }
+        return Ok(None);
+    }
+    Ok(None)
+}
+
 /// Content as policy sees it.
 #[derive(Debug, Clone)]
 pub struct Resolved {
@@ -356,15 +398,30 @@ impl Guard {
         items: Vec<T>,
         locate: impl Fn(&T) -> Option<(ContentType, String, Option<String>)>,
     ) -> Result<Vec<T>, ToolError> {
+        self.retain_located(client, items, |item| {
+            locate(item).map(|(kind, id, space_id)| Locator::Content(kind, id, space_id))
+        })
+        .await
+    }
+
+    /// [`Guard::retain_visible`] for items that may be comments or attachments (search hits):
+    /// those are checked on their page or blog post.
+    pub async fn retain_located<T>(
+        &self,
+        client: &confluence::Client,
+        items: Vec<T>,
+        locate: impl Fn(&T) -> Option<Locator>,
+    ) -> Result<Vec<T>, ToolError> {
         let located: Vec<_> = items.iter().map(&locate).collect();
         let verdicts: Vec<Result<bool, ToolError>> = futures_util::stream::iter(located)
             .map(|loc| async move {
-                let Some((kind, id, space_id)) = loc else {
+                let Some(loc) = loc else {
                     return Ok(false);
                 };
-                match self.resolve(client, kind, &id, space_id.as_deref()).await {
-                    Ok(r) => Ok(self.decide_resolved(&r, None).is_allow()),
-                    Err(
+                match self.locate(client, &loc).await {
+                    Ok(Some((r, as_type))) => Ok(self.decide_resolved(&r, as_type).is_allow()),
+                    Ok(None)
+                    | Err(
                         confluence::Error::NotFound { .. } | confluence::Error::Forbidden { .. },
                     ) => Ok(false),
                     Err(e) => Err(e.into()),
@@ -380,6 +437,34 @@ impl Guard {
             }
         }
         Ok(kept)
+    }
+
+    /// Resolves what a locator names to its container's resource (and the type to decide as).
+    async fn locate(
+        &self,
+        client: &confluence::Client,
+        loc: &Locator,
+    ) -> Result<Option<(Arc<Resolved>, Option<ContentType>)>, confluence::Error> {
+        let (container, as_type) = match loc {
+            Locator::Content(kind, id, space_id) => {
+                let r = self.resolve(client, *kind, id, space_id.as_deref()).await?;
+                return Ok(Some((r, None)));
+            }
+            Locator::Comment(id) => (comment_container(client, id).await?, ContentType::Comment),
+            Locator::Attachment(id) => {
+                let a = client.attachment(id).await?;
+                let container = a
+                    .page_id
+                    .map(|p| (ContentType::Page, p))
+                    .or(a.blog_post_id.map(|b| (ContentType::Blogpost, b)));
+                (container, ContentType::Attachment)
+            }
+        };
+        let Some((kind, id)) = container else {
+            return Ok(None);
+        };
+        let r = self.resolve(client, kind, &id, None).await?;
+        Ok(Some((r, Some(as_type))))
     }
 
     /// Narrows an agent's CQL before it runs: refuses what results could not be checked
@@ -402,14 +487,12 @@ impl Guard {
                 cql::Field::Type => {
                     let bad = clause.value.scalars().iter().find_map(|v| {
                         v.as_text()
-                            .filter(|t| {
-                                !t.eq_ignore_ascii_case("page") && !t.eq_ignore_ascii_case("blogpost")
-                            })
+                            .filter(|t| !SEARCHABLE_TYPES.iter().any(|s| t.eq_ignore_ascii_case(s)))
                             .map(str::to_owned)
                     });
                     if let Some(t) = bad {
                         refused = Some(format!(
-                            "search covers pages and blog posts only (type {t} cannot be checked against the access policy); list comments or attachments of a page instead"
+                            "search covers pages, blog posts, comments and attachments (type {t} cannot be checked against the access policy); use list_spaces or search_users instead"
                         ));
                     }
                 }
@@ -422,7 +505,7 @@ impl Guard {
         query.restrict(cql::Expr::clause(
             cql::Field::Type,
             cql::Operator::In,
-            cql::Value::text_list(["page", "blogpost"]),
+            cql::Value::text_list(SEARCHABLE_TYPES),
         ));
         if let Some(keys) = &self.scope.allowed {
             if keys.is_empty() && !self.scope.any_personal {

@@ -8,6 +8,7 @@ use super::{PageSummary, limit, page_id_from_url, scoped_page_as, scoped_space};
 use crate::error::ToolError;
 use crate::tools::body::{self, BodyView, OutlineItem, ReadFormat};
 use crate::tools::catalog::{ToolContext, ToolOutput};
+use crate::tools::guard::Locator;
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -90,13 +91,15 @@ pub async fn search(ctx: ToolContext, args: SearchArgs) -> Result<ToolOutput, To
     // restriction cannot express is still enforced and hidden hits leave no trace.
     let hits = ctx
         .guard
-        .retain_visible(&ctx.client, hits, |r| {
-            let kind = match r.content.as_ref()?.get("type")?.as_str()? {
-                "page" => policy::ContentType::Page,
-                "blogpost" => policy::ContentType::Blogpost,
+        .retain_located(&ctx.client, hits, |r| {
+            let id = r.content_id()?.to_owned();
+            Some(match r.content.as_ref()?.get("type")?.as_str()? {
+                "page" => Locator::Content(policy::ContentType::Page, id, None),
+                "blogpost" => Locator::Content(policy::ContentType::Blogpost, id, None),
+                "comment" => Locator::Comment(id),
+                "attachment" => Locator::Attachment(id),
                 _ => return None,
-            };
-            Some((kind, r.content_id()?.to_owned(), None))
+            })
         })
         .await?;
     let results: Vec<SearchHit> = hits.iter().map(hit).collect();
