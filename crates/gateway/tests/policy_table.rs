@@ -79,7 +79,9 @@ impl Emu {
 
     async fn page(&self, space: &str, title: &str) -> String {
         let hits = self
-            .cql(&format!("type = page AND space = {space} AND title = \"{title}\""))
+            .cql(&format!(
+                "type = page AND space = {space} AND title = \"{title}\""
+            ))
             .await;
         hits.first()
             .unwrap_or_else(|| panic!("no page {title} in {space}"))
@@ -155,10 +157,6 @@ impl Case {
         self.only_spaces = Some(spaces);
         self
     }
-    fn on(mut self, server: &'static str) -> Case {
-        self.server = server;
-        self
-    }
 }
 
 const SB: &str = "support-bot";
@@ -226,7 +224,10 @@ async fn fixtures(emu: &Emu) -> Fixtures {
             }
         }
     }
-    let comment = footer["id"].as_str().expect("an HR footer comment").to_owned();
+    let comment = footer["id"]
+        .as_str()
+        .expect("an HR footer comment")
+        .to_owned();
     let hr_blog = emu.cql("type = blogpost AND space = HR").await[0].clone();
     let team = emu.page("ENG", "Team meetings").await;
     let sync = emu.cql(&format!("type = page AND parent = {team}")).await[0].clone();
@@ -246,11 +247,11 @@ async fn fixtures(emu: &Emu) -> Fixtures {
         hr_comment_page: footer["pageId"].as_str().unwrap_or_default().to_owned(),
         hr_blog: hr_blog.0,
         hr_blog_title: hr_blog.1,
-        exec_page: emu.page("EXEC", "Our 2027 strategy on one page").await,
+        exec_page: emu.cql("type = page AND space = EXEC").await[0].0.clone(),
         runbook: emu.page("ENG", "PostgreSQL failover runbook").await,
         runbook_csv: String::new(),
         cicd: emu.page("ENG", "CI/CD").await,
-        legacy: emu.page("ENG", "Legacy deploy process").await,
+        legacy: emu.page("ENG", "Build cache troubleshooting").await,
         team,
         team_root: emu.page("ENG", "Team").await,
         sync_page: sync.0,
@@ -278,7 +279,7 @@ async fn fixtures(emu: &Emu) -> Fixtures {
 fn table(f: &Fixtures) -> Vec<Case> {
     let hr = "Code of conduct";
     let salary = "Salary bands 2026";
-    let legacy = "Legacy deploy process";
+    let legacy = "Build cache troubleshooting";
     let glossary = "Glossary";
     let team = "Team meetings";
     let sync = f.sync_title.as_str();
@@ -356,7 +357,9 @@ fn table(f: &Fixtures) -> Vec<Case> {
         case(SB, "search", json!({"cql": "siteSearch ~ \"salary bands\"", "limit": 50}), Expect::Ok).hide(&[salary]).only(ENG_DOCS),
         case(SB, "search", json!({"cql": "text ~ \"payroll\"", "limit": 50}), Expect::Ok).hide(&[salary, "Payroll calendar 2026"]).only(ENG_DOCS),
         case(SB, "search", json!({"query": "code of conduct", "limit": 50}), Expect::Ok).hide(&[&f.hr_page]).only(ENG_DOCS),
-        case(SB, "search", json!({"query": "legacy deploy", "limit": 50}), Expect::Ok).hide(&[legacy, &f.legacy]),
+        // Visible pages may mention the hidden page's title in their text; the page itself must not
+        // come back.
+        case(SB, "search", json!({"query": "build cache troubleshooting", "limit": 50}), Expect::Ok).hide(&[&f.legacy]),
         case(SB, "search", json!({"cql": format!("title = \"{legacy}\"")}), Expect::Ok).hide(&[&f.legacy]).only(&[]),
         case(SB, "search", json!({"cql": "label = confidential", "limit": 50}), Expect::Ok).hide(&[legacy, glossary, salary]).only(&[]),
         case(SB, "search", json!({"cql": "label = confidential OR label = runbook", "limit": 50}), Expect::Ok).hide(&[legacy, glossary, salary]).only(ENG_DOCS),
@@ -464,7 +467,10 @@ fn table(f: &Fixtures) -> Vec<Case> {
 /// Whether `needle` occurs in `hay`; an id (digits, or `att` + digits) only counts when it is
 /// not part of a longer number.
 fn contains_token(hay: &str, needle: &str) -> bool {
-    let numeric = needle.trim_start_matches("att").bytes().all(|b| b.is_ascii_digit());
+    let numeric = needle
+        .trim_start_matches("att")
+        .bytes()
+        .all(|b| b.is_ascii_digit());
     if !numeric {
         return hay.contains(needle);
     }
@@ -581,14 +587,16 @@ async fn policy_table_over_the_demo() {
             failures.push(format!("Policy probe {n} was created: {made:?}"));
         }
     }
-    let hr_page = emu
-        .get(&format!("/api/v2/pages/{}", f.hr_page), &[])
-        .await;
+    let hr_page = emu.get(&format!("/api/v2/pages/{}", f.hr_page), &[]).await;
     if hr_page["title"] != "Code of conduct" || hr_page["status"] != "current" {
         failures.push(format!("the HR page changed: {hr_page}"));
     }
-    let faq = emu.get(&format!("/api/v2/pages/{}", f.docs_page), &[]).await;
-    let docs_conf = emu.get(&format!("/api/v2/pages/{}", f.docs_conf), &[]).await;
+    let faq = emu
+        .get(&format!("/api/v2/pages/{}", f.docs_page), &[])
+        .await;
+    let docs_conf = emu
+        .get(&format!("/api/v2/pages/{}", f.docs_conf), &[])
+        .await;
     if faq["parentId"] == json!(f.hr_page) || docs_conf["parentId"] == json!(f.user_guide) {
         failures.push("a page was moved across the policy".into());
     }
@@ -607,7 +615,10 @@ async fn policy_table_over_the_demo() {
         failures.push("a file was uploaded to a hidden page".into());
     }
     let docs_space = emu.get("/api/v2/spaces", &[("keys", "DOCS")]).await;
-    if docs_space["results"].as_array().is_none_or(|r| r.is_empty()) {
+    if docs_space["results"]
+        .as_array()
+        .is_none_or(|r| r.is_empty())
+    {
         failures.push("DOCS was deleted without approval".into());
     }
 

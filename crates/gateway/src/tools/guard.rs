@@ -398,42 +398,52 @@ impl Guard {
         items: Vec<T>,
         locate: impl Fn(&T) -> Option<(ContentType, String, Option<String>)>,
     ) -> Result<Vec<T>, ToolError> {
-        self.retain_located(client, items, |item| {
-            locate(item).map(|(kind, id, space_id)| Locator::Content(kind, id, space_id))
-        })
-        .await
+        Ok(self
+            .retain_located(client, items, |item| {
+                locate(item).map(|(kind, id, space_id)| Locator::Content(kind, id, space_id))
+            })
+            .await?
+            .into_iter()
+            .map(|(item, _)| item)
+            .collect())
     }
 
     /// [`Guard::retain_visible`] for items that may be comments or attachments (search hits):
     /// those are checked on their page or blog post.
+    /// Each kept item comes with what it resolved to (its container for comments and
+    /// attachments).
     pub async fn retain_located<T>(
         &self,
         client: &confluence::Client,
         items: Vec<T>,
         locate: impl Fn(&T) -> Option<Locator>,
-    ) -> Result<Vec<T>, ToolError> {
+    ) -> Result<Vec<(T, Arc<Resolved>)>, ToolError> {
         let located: Vec<_> = items.iter().map(&locate).collect();
-        let verdicts: Vec<Result<bool, ToolError>> = futures_util::stream::iter(located)
-            .map(|loc| async move {
-                let Some(loc) = loc else {
-                    return Ok(false);
-                };
-                match self.locate(client, &loc).await {
-                    Ok(Some((r, as_type))) => Ok(self.decide_resolved(&r, as_type).is_allow()),
-                    Ok(None)
-                    | Err(
-                        confluence::Error::NotFound { .. } | confluence::Error::Forbidden { .. },
-                    ) => Ok(false),
-                    Err(e) => Err(e.into()),
-                }
-            })
-            .buffered(RESOLVE_CONCURRENCY)
-            .collect()
-            .await;
+        let verdicts: Vec<Result<Option<Arc<Resolved>>, ToolError>> =
+            futures_util::stream::iter(located)
+                .map(|loc| async move {
+                    let Some(loc) = loc else {
+                        return Ok(None);
+                    };
+                    match self.locate(client, &loc).await {
+                        Ok(Some((r, as_type))) => {
+                            Ok(self.decide_resolved(&r, as_type).is_allow().then_some(r))
+                        }
+                        Ok(None)
+                        | Err(
+                            confluence::Error::NotFound { .. }
+                            | confluence::Error::Forbidden { .. },
+                        ) => Ok(None),
+                        Err(e) => Err(e.into()),
+                    }
+                })
+                .buffered(RESOLVE_CONCURRENCY)
+                .collect()
+                .await;
         let mut kept = Vec::with_capacity(items.len());
         for (item, visible) in items.into_iter().zip(verdicts) {
-            if visible? {
-                kept.push(item);
+            if let Some(r) = visible? {
+                kept.push((item, r));
             }
         }
         Ok(kept)

@@ -102,7 +102,17 @@ pub async fn search(ctx: ToolContext, args: SearchArgs) -> Result<ToolOutput, To
             })
         })
         .await?;
-    let results: Vec<SearchHit> = hits.iter().map(hit).collect();
+    // Comment and attachment hits name their space through the page they are on.
+    let results: Vec<SearchHit> = hits
+        .iter()
+        .map(|(r, resolved)| {
+            let mut h = hit(r);
+            if h.space_key.is_none() {
+                h.space_key = Some(resolved.space_key.clone());
+            }
+            h
+        })
+        .collect();
     let mut text = format!("{} result(s) for `{cql_text}`\n", results.len());
     for (i, h) in results.iter().enumerate() {
         text.push_str(&format!(
