@@ -15,6 +15,15 @@ use common::{call, http, text_of};
 use serde_json::{Value, json};
 
 const POLICY_ENG: &str = r#"# Reviewed policy, version 1.
+# Limits come from the first allow rule that matches the call, so the specific rule goes first.
+[[rules]]
+id = "listing-slowly"
+effect = "allow"
+roles = ["reader"]
+tools = ["list_pages"]
+spaces = ["ENG"]
+rate_per_minute = 2
+
 [[rules]]
 id = "reader-eng"
 effect = "allow"
@@ -137,7 +146,7 @@ async fn check_explain_and_reload_on_file_change() {
 
     // check: the policy file alone and the configuration that points at it.
     let (ok, out, err) = run(&["policy", "check", &policy_s]);
-    assert!(ok && out.contains("2 rule(s)"), "{out}{err}");
+    assert!(ok && out.contains("3 rule(s)"), "{out}{err}");
     let (ok, out, err) = run(&["policy", "check", &config]);
     assert!(ok && out.contains("policy.toml"), "{out}{err}");
     let broken = scratch.0.join("broken.toml");
@@ -148,7 +157,7 @@ async fn check_explain_and_reload_on_file_change() {
     .unwrap();
     let (ok, _, err) = run(&["policy", "check", broken.to_str().unwrap()]);
     assert!(
-        !ok && err.contains("'look-alike'") && err.contains("line 14") && err.contains("spaces"),
+        !ok && err.contains("'look-alike'") && err.contains("line 23") && err.contains("spaces"),
         "{err}"
     );
     let (ok, _, err) = run(&[
@@ -239,7 +248,14 @@ async fn check_explain_and_reload_on_file_change() {
     assert!(text_of(&hidden).starts_with("Not found"), "{hidden}");
     let readyz: Value = http.get(&ready).send().await.unwrap().json().await.unwrap();
     assert_eq!(readyz["status"], "ready", "{readyz}");
-    assert_eq!(readyz["policy"]["rules"], 2, "{readyz}");
+    assert_eq!(readyz["policy"]["rules"], 3, "{readyz}");
+    // A rule's rate: two list_pages a minute, then a wait.
+    for _ in 0..2 {
+        let r = call(&http, &ro, &key, "list_pages", json!({"space_key": "ENG"})).await;
+        assert_eq!(r["isError"], false, "{r}");
+    }
+    let limited = call(&http, &ro, &key, "list_pages", json!({"space_key": "ENG"})).await;
+    assert!(text_of(&limited).starts_with("Rate limited"), "{limited}");
 
     std::fs::write(
         &policy_path,

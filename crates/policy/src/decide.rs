@@ -75,6 +75,9 @@ pub struct ToolGrant {
     /// resolve.
     pub needs_labels: bool,
     pub needs_ancestors: bool,
+    /// Whether some candidate has a condition on resources at all; when none has, every
+    /// resource gets the tool-level verdict and the caller need not resolve anything.
+    pub needs_resources: bool,
 }
 
 /// What a CQL query can be narrowed to before it runs (results are still checked one by
@@ -97,7 +100,7 @@ impl Policy {
         let mut candidates = Vec::new();
         let mut firm: Option<(u8, u32)> = None;
         let mut first_allow: Option<u32> = None;
-        let (mut needs_labels, mut needs_ancestors) = (false, false);
+        let (mut needs_labels, mut needs_ancestors, mut needs_resources) = (false, false, false);
         for (i, rule) in self.rules.iter().enumerate() {
             if !(matches_subject(rule, who) && matches_tool(rule, tool)) {
                 continue;
@@ -106,6 +109,7 @@ impl Policy {
             candidates.push(i);
             needs_labels |= !rule.labels.is_empty();
             needs_ancestors |= !rule.under.is_empty();
+            needs_resources |= rule.has_resource_conditions();
             if rule.has_resource_conditions() || rule.effect == Effect::Allow {
                 if rule.effect != Effect::Deny && first_allow.is_none() {
                     first_allow = Some(i);
@@ -130,6 +134,7 @@ impl Policy {
             verdict,
             needs_labels,
             needs_ancestors,
+            needs_resources,
         }
     }
 

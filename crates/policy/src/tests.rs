@@ -185,7 +185,7 @@ fn tool_level_verdicts_and_scopes() {
         roles: &roles,
     };
     let g = p.grant(&support, &tool("get_page", Action::Read));
-    assert!(g.verdict.is_allow() && g.needs_labels && g.needs_ancestors);
+    assert!(g.verdict.is_allow() && g.needs_labels && g.needs_ancestors && g.needs_resources);
     let scope = g.space_scope(&p);
     assert_eq!(
         scope.allowed,
@@ -209,6 +209,13 @@ fn tool_level_verdicts_and_scopes() {
     assert_eq!(g.limits(&p).and_then(|r| r.max_response_chars), Some(5000));
     assert_eq!(g.space_scope(&p).allowed, Some(vec!["DOCS".to_owned()]));
     assert!(g.space_scope(&p).any_personal);
+    // Only rules without content conditions apply to this stranger: nothing to resolve.
+    let stranger = Subject {
+        agent: "stranger",
+        roles: &[],
+    };
+    let g = p.grant(&stranger, &tool("get_page", Action::Read));
+    assert!(g.needs_resources, "no-confidential has a label condition");
     let e = p.explain(&writer, &tool("delete_page", Action::Delete), None);
     assert_eq!(e.rule.as_deref(), Some("approve-deletes"));
 }

@@ -230,10 +230,13 @@ async fn decide_named(
 ) -> anyhow::Result<(String, policy::Verdict, String)> {
     let describe = |r: &gateway::tools::guard::Resolved| {
         format!(
-            "{} in space {}, labels [{}]{}",
+            "{} in space {}, {}{}",
             r.content_type.as_str(),
             r.space_key,
-            r.labels.join(", "),
+            r.labels.as_ref().map_or_else(
+                || "labels not read (no rule looks at them)".to_owned(),
+                |l| format!("labels [{}]", l.join(", "))
+            ),
             r.ancestors
                 .as_ref()
                 .map(|a| format!(", ancestors {a:?}"))

@@ -83,7 +83,8 @@ pub struct Resolved {
     pub content_type: ContentType,
     /// As Confluence spells it.
     pub space_key: String,
-    pub labels: Vec<String>,
+    /// Lower case; `None` when not fetched (no rule needed them).
+    pub labels: Option<Vec<String>>,
     /// Ancestor page ids, top first; `None` when not fetched (no rule needed them).
     pub ancestors: Option<Vec<u64>>,
 }
@@ -301,9 +302,11 @@ impl Guard {
             });
         };
         let needs_ancestors = self.grant.needs_ancestors && kind == ContentType::Page;
+        let needs_labels = self.grant.needs_labels;
         if let Some(hit) = self.cache.fresh(numeric)
             && hit.content_type == kind
             && (!needs_ancestors || hit.ancestors.is_some())
+            && (!needs_labels || hit.labels.is_some())
         {
             return Ok(hit);
         }
@@ -322,10 +325,15 @@ impl Guard {
             ContentType::Blogpost => confluence::LabelTarget::BlogPost,
             _ => confluence::LabelTarget::Page,
         };
-        let labels: Vec<confluence::models::Label> = client
-            .labels(target, id, confluence::PageCaps::items(500))
-            .try_collect()
-            .await?;
+        let labels = if needs_labels {
+            let list: Vec<confluence::models::Label> = client
+                .labels(target, id, confluence::PageCaps::items(500))
+                .try_collect()
+                .await?;
+            Some(list.into_iter().map(|l| l.name.to_lowercase()).collect())
+        } else {
+            None
+        };
         let ancestors = if needs_ancestors {
             let list: Vec<confluence::models::Ancestor> = client
                 .page_ancestors(id, confluence::PageCaps::items(250))
@@ -339,7 +347,7 @@ impl Guard {
             id: numeric,
             content_type: kind,
             space_key,
-            labels: labels.into_iter().map(|l| l.name.to_lowercase()).collect(),
+            labels,
             ancestors,
         });
         self.cache.store(resolved.clone());
@@ -353,7 +361,7 @@ impl Guard {
             space_key: Some(&r.space_key),
             content_id: Some(r.id),
             ancestors: r.ancestors.as_deref().unwrap_or(&[]),
-            labels: &r.labels,
+            labels: r.labels.as_deref().unwrap_or(&[]),
             content_type: Some(as_type.unwrap_or(r.content_type)),
         })
     }
@@ -367,7 +375,7 @@ impl Guard {
         id: &str,
         space_id: Option<&str>,
         what: &str,
-    ) -> Result<Arc<Resolved>, ToolError> {
+    ) -> Result<(), ToolError> {
         self.check_as(client, kind, id, space_id, None, what).await
     }
 
@@ -380,14 +388,17 @@ impl Guard {
         space_id: Option<&str>,
         as_type: Option<ContentType>,
         what: &str,
-    ) -> Result<Arc<Resolved>, ToolError> {
+    ) -> Result<(), ToolError> {
+        if !self.grant.needs_resources {
+            // No rule for this call looks at content: every resource gets the tool's verdict.
+            return self.enforce(self.grant.verdict, what);
+        }
         let resolved = match self.resolve(client, kind, id, space_id).await {
             Ok(r) => r,
             Err(confluence::Error::NotFound { .. }) => return Err(self.hidden(what)),
             Err(e) => return Err(e.into()),
         };
-        self.enforce(self.decide_resolved(&resolved, as_type), what)?;
-        Ok(resolved)
+        self.enforce(self.decide_resolved(&resolved, as_type), what)
     }
 
     /// Keeps the items the agent may see. `locate` gives each item's kind, id and (if known)
@@ -411,13 +422,20 @@ impl Guard {
     /// [`Guard::retain_visible`] for items that may be comments or attachments (search hits):
     /// those are checked on their page or blog post.
     /// Each kept item comes with what it resolved to (its container for comments and
-    /// attachments).
+    /// attachments), unless no rule looks at content (then nothing is resolved).
     pub async fn retain_located<T>(
         &self,
         client: &confluence::Client,
         items: Vec<T>,
         locate: impl Fn(&T) -> Option<Locator>,
-    ) -> Result<Vec<(T, Arc<Resolved>)>, ToolError> {
+    ) -> Result<Vec<(T, Option<Arc<Resolved>>)>, ToolError> {
+        if !self.grant.needs_resources {
+            return Ok(if self.grant.verdict.is_allow() {
+                items.into_iter().map(|item| (item, None)).collect()
+            } else {
+                Vec::new()
+            });
+        }
         let located: Vec<_> = items.iter().map(&locate).collect();
         let verdicts: Vec<Result<Option<Arc<Resolved>>, ToolError>> =
             futures_util::stream::iter(located)
@@ -443,7 +461,7 @@ impl Guard {
         let mut kept = Vec::with_capacity(items.len());
         for (item, visible) in items.into_iter().zip(verdicts) {
             if let Some(r) = visible? {
-                kept.push((item, r));
+                kept.push((item, Some(r)));
             }
         }
         Ok(kept)

@@ -108,7 +108,7 @@ pub async fn search(ctx: ToolContext, args: SearchArgs) -> Result<ToolOutput, To
         .map(|(r, resolved)| {
             let mut h = hit(r);
             if h.space_key.is_none() {
-                h.space_key = Some(resolved.space_key.clone());
+                h.space_key = resolved.as_ref().map(|r| r.space_key.clone());
             }
             h
         })
