@@ -83,6 +83,7 @@ fn main() {
             ancestors: &ancestors,
             labels: &labels,
             content_type: Some(ContentType::Page),
+            space_level: false,
         })
         .collect();
     let grant = policy.grant(&who, &tool);

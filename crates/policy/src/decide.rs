@@ -34,6 +34,11 @@ pub struct Resource<'a> {
     /// Lower-case labels (of the content, or of the page a comment or attachment is on).
     pub labels: &'a [String],
     pub content_type: Option<ContentType>,
+    /// A check that names only a space (listing or searching in it, before each item is
+    /// checked on its own): allow rules then match on their spaces alone, while deny and
+    /// require_approval rules with content conditions (`under`, `labels`, `content_types`)
+    /// wait for the items.
+    pub space_level: bool,
 }
 
 /// A decision and the rule that made it (`None`: no rule matched, default deny).
@@ -100,6 +105,7 @@ impl Policy {
         let mut candidates = Vec::new();
         let mut firm: Option<(u8, u32)> = None;
         let mut first_allow: Option<u32> = None;
+        let mut first_approval: Option<u32> = None;
         let (mut needs_labels, mut needs_ancestors, mut needs_resources) = (false, false, false);
         for (i, rule) in self.rules.iter().enumerate() {
             if !(matches_subject(rule, who) && matches_tool(rule, tool)) {
@@ -111,23 +117,31 @@ impl Policy {
             needs_ancestors |= !rule.under.is_empty();
             needs_resources |= rule.has_resource_conditions();
             if rule.has_resource_conditions() || rule.effect == Effect::Allow {
-                if rule.effect != Effect::Deny && first_allow.is_none() {
-                    first_allow = Some(i);
+                match rule.effect {
+                    Effect::Allow if first_allow.is_none() => first_allow = Some(i),
+                    Effect::RequireApproval if first_approval.is_none() => first_approval = Some(i),
+                    _ => {}
                 }
             } else if firm.is_none_or(|(s, _)| rule.effect.strength() > s) {
                 firm = Some((rule.effect.strength(), i));
             }
         }
-        let verdict = match (firm, first_allow) {
-            (Some((_, i)), _) => Verdict {
+        // With only content-conditioned require_approval rules, the tool is listed (an agent
+        // may ask) but every call needs approval.
+        let verdict = match (firm, first_allow, first_approval) {
+            (Some((_, i)), _, _) => Verdict {
                 effect: self.rules[i as usize].effect,
                 rule: Some(i),
             },
-            (None, Some(i)) => Verdict {
+            (None, Some(i), _) => Verdict {
                 effect: Effect::Allow,
                 rule: Some(i),
             },
-            (None, None) => Verdict::DEFAULT_DENY,
+            (None, None, Some(i)) => Verdict {
+                effect: Effect::RequireApproval,
+                rule: Some(i),
+            },
+            (None, None, None) => Verdict::DEFAULT_DENY,
         };
         ToolGrant {
             candidates,
@@ -322,6 +336,11 @@ fn matches_resource(rule: &Rule, r: &Resource<'_>) -> bool {
     if rule.spaces.constrained && !matches_space(rule, r.space_key) {
         return false;
     }
+    if r.space_level
+        && (!rule.under.is_empty() || !rule.labels.is_empty() || rule.content_types != 0)
+    {
+        return rule.effect == Effect::Allow;
+    }
     if !rule.under.is_empty() {
         let inside = r.content_id.is_some_and(|id| rule.under.contains(&id))
             || r.ancestors.iter().any(|a| rule.under.contains(a));
@@ -333,8 +352,9 @@ fn matches_resource(rule: &Rule, r: &Resource<'_>) -> bool {
         return false;
     }
     if rule.content_types != 0
-        && let Some(t) = r.content_type
-        && rule.content_types & t.bit() == 0
+        && !r
+            .content_type
+            .is_some_and(|t| rule.content_types & t.bit() != 0)
     {
         return false;
     }

@@ -147,8 +147,12 @@ pub struct RuleConfig {
     /// `["confidential"]`. Comments and attachments carry their page's labels.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<String>,
-    /// Content types: `page`, `blogpost`, `comment`, `attachment`, `space`. Checks that name
-    /// only a space (listing a space's pages) match any content type.
+    /// Content types: `page`, `blogpost`, `comment`, `attachment`, `space` (comments and
+    /// attachments are decided as themselves, on their page's space, labels and tree).
+    ///
+    /// Checks that name only a space (listing or searching in it, before each item is
+    /// checked) match allow rules on `spaces` alone and skip deny and require_approval rules
+    /// that have `under`, `labels` or `content_types`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub content_types: Vec<ContentType>,
     /// Largest answer in characters for calls this rule allows (the server's cap still

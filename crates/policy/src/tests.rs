@@ -85,6 +85,7 @@ fn decisions_follow_the_table() {
             ancestors,
             labels,
             content_type: Some(ContentType::Page),
+            space_level: false,
         };
     let none: &'static [String] = Box::leak(none.into_boxed_slice());
     let conf: &'static [String] = Box::leak(conf.into_boxed_slice());
@@ -169,6 +170,27 @@ fn decisions_follow_the_table() {
             Some("no-confidential"),
         ),
         (&nobody, read, page("DOCS", none, &[]), Effect::Deny, None),
+        // Listing a space: the deny rules on labels and trees wait for the items.
+        (
+            &support,
+            read,
+            Resource {
+                space_level: true,
+                ..page("ENG", none, &[])
+            },
+            Effect::Allow,
+            Some("support-read"),
+        ),
+        (
+            &support,
+            read,
+            Resource {
+                space_level: true,
+                ..page("HR", none, &[])
+            },
+            Effect::Deny,
+            None,
+        ),
     ];
     for (i, (who, t, r, effect, rule)) in cases.iter().enumerate() {
         let v = p.decide(who, t, Some(r));
@@ -218,6 +240,84 @@ fn tool_level_verdicts_and_scopes() {
     assert!(g.needs_resources, "no-confidential has a label condition");
     let e = p.explain(&writer, &tool("delete_page", Action::Delete), None);
     assert_eq!(e.rule.as_deref(), Some("approve-deletes"));
+}
+
+#[test]
+fn space_level_checks_are_lenient_for_allows_only() {
+    let text = r#"
+[[rules]]
+id = "public-only"
+effect = "allow"
+labels = ["public"]
+
+[[rules]]
+id = "no-attachments-in-eng"
+effect = "deny"
+spaces = ["ENG"]
+content_types = ["attachment"]
+
+[[rules]]
+id = "under-only"
+effect = "allow"
+agents = ["tree-bot"]
+under = ["5"]
+"#;
+    let file = parse_policy_file(text).unwrap_or_else(|e| panic!("{e}"));
+    let p = Policy::compile(&file.rules, text, &Known::default()).unwrap_or_else(|e| panic!("{e}"));
+    let who = Subject {
+        agent: "a",
+        roles: &[],
+    };
+    let t = tool("list_pages", Action::Read);
+    let listing = Resource {
+        space_key: Some("ENG"),
+        space_level: true,
+        ..Resource::default()
+    };
+    // Listing ENG is allowed (items are checked one by one), and the attachment deny does not
+    // stop it.
+    assert!(p.decide(&who, &t, Some(&listing)).is_allow());
+    let public = vec!["public".to_owned()];
+    let attachment = Resource {
+        space_key: Some("ENG"),
+        content_id: Some(9),
+        labels: &public,
+        content_type: Some(ContentType::Attachment),
+        ..Resource::default()
+    };
+    let v = p.decide(&who, &t, Some(&attachment));
+    assert_eq!(id_of(&p, v), Some("no-attachments-in-eng"));
+    // A new top-level page (not space-level: the page to be) is outside tree-bot's subtree.
+    let tree_bot = Subject {
+        agent: "tree-bot",
+        roles: &[],
+    };
+    let new_page = Resource {
+        space_key: Some("ENG"),
+        content_type: Some(ContentType::Page),
+        ..Resource::default()
+    };
+    let create = tool("create_page", Action::Write);
+    assert!(!p.decide(&tree_bot, &create, Some(&new_page)).is_allow());
+    let under = Resource {
+        ancestors: &[1, 5],
+        ..new_page
+    };
+    assert!(p.decide(&tree_bot, &create, Some(&under)).is_allow());
+}
+
+#[test]
+fn approval_only_rules_list_the_tool_and_ask() {
+    let text = "[[rules]]\nid = \"ask\"\neffect = \"require_approval\"\nspaces = [\"ENG\"]\n";
+    let file = parse_policy_file(text).unwrap_or_else(|e| panic!("{e}"));
+    let p = Policy::compile(&file.rules, text, &Known::default()).unwrap_or_else(|e| panic!("{e}"));
+    let who = Subject {
+        agent: "a",
+        roles: &[],
+    };
+    let g = p.grant(&who, &tool("get_page", Action::Read));
+    assert_eq!(g.verdict.effect, Effect::RequireApproval);
+    assert_eq!(id_of(&p, g.verdict), Some("ask"));
 }
 
 #[test]

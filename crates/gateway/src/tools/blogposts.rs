@@ -300,6 +300,9 @@ pub struct CreateArgs {
 
 async fn create(ctx: ToolContext, args: CreateArgs) -> Result<ToolOutput, ToolError> {
     let space = scoped_space(&ctx, &args.space_key).await?;
+    ctx.guard
+        .check_new(&ctx.client, &space.key, None, policy::ContentType::Blogpost)
+        .await?;
     let storage = body::to_storage(&args.body, args.body_format.unwrap_or_default())?;
     let post = ctx
         .client

@@ -243,13 +243,52 @@ impl Guard {
         self.grant.decide(&self.policy, resource)
     }
 
-    /// The decision for a space named by key (a space-level check: any content type).
+    /// The decision for a space named by key: the space itself (`as_space`: get, update,
+    /// delete it) or a space-level check (listing or searching in it; each item is checked
+    /// afterwards, see [`policy::Resource::space_level`]).
     pub fn decide_space_key(&self, key: &str, as_space: bool) -> Verdict {
         self.decide(&Resource {
             space_key: Some(key),
             content_type: as_space.then_some(ContentType::Space),
+            space_level: !as_space,
             ..Resource::default()
         })
+    }
+
+    /// Fails unless the agent may create content of `kind` in space `key`, under `parent`
+    /// when given (already checked itself): the new content is decided as it will be, with
+    /// the parent's ancestors, so a rule limited to a page tree cannot be escaped by creating
+    /// at the top of the space.
+    pub async fn check_new(
+        &self,
+        client: &confluence::Client,
+        key: &str,
+        parent: Option<&str>,
+        kind: ContentType,
+    ) -> Result<(), ToolError> {
+        let what = format!("space {key}");
+        if !self.grant.needs_resources {
+            return self.enforce(self.grant.verdict, &what);
+        }
+        let mut ancestors = Vec::new();
+        if let Some(parent) = parent {
+            let resolved = match self.resolve(client, ContentType::Page, parent, None).await {
+                Ok(r) => r,
+                Err(confluence::Error::NotFound { .. }) => {
+                    return Err(self.hidden(&format!("page {parent}")));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            ancestors.extend(resolved.ancestors.iter().flatten().copied());
+            ancestors.push(resolved.id);
+        }
+        let v = self.decide(&Resource {
+            space_key: Some(key),
+            ancestors: &ancestors,
+            content_type: Some(kind),
+            ..Resource::default()
+        });
+        self.enforce(v, &what)
     }
 
     /// Fails unless the agent may use space `key` with this tool. Keys outside ASCII or
@@ -363,6 +402,7 @@ impl Guard {
             ancestors: r.ancestors.as_deref().unwrap_or(&[]),
             labels: r.labels.as_deref().unwrap_or(&[]),
             content_type: Some(as_type.unwrap_or(r.content_type)),
+            space_level: false,
         })
     }
 

@@ -34,6 +34,14 @@ pub async fn create(ctx: ToolContext, args: CreateArgs) -> Result<ToolOutput, To
     if let Some(parent) = &args.parent_id {
         scoped_page(&ctx, parent, None).await?;
     }
+    ctx.guard
+        .check_new(
+            &ctx.client,
+            &space.key,
+            args.parent_id.as_deref(),
+            policy::ContentType::Page,
+        )
+        .await?;
     let storage = body::to_storage(&args.body, args.body_format.unwrap_or_default())?;
     let page = ctx
         .client
