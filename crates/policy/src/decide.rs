@@ -351,14 +351,9 @@ fn matches_resource(rule: &Rule, r: &Resource<'_>) -> bool {
     if !rule.labels.is_empty() && !r.labels.iter().any(|l| rule.labels.contains(l.as_str())) {
         return false;
     }
-    if rule.content_types != 0
-        && !r
-            .content_type
+    rule.content_types == 0
+        || r.content_type
             .is_some_and(|t| rule.content_types & t.bit() != 0)
-    {
-        return false;
-    }
-    true
 }
 
 fn matches_space(rule: &Rule, key: Option<&str>) -> bool {
