@@ -1,7 +1,8 @@
 //! The `blogposts` toolset: list a space's blog posts, read one (any body format, windowed and
 //! sectioned exactly as get_page), create, update (the version handled for the agent, a stale
 //! `base_version` reported as a conflict) and delete (to the trash). Every tool checks the
-//! post's space against the agent's scope, as the pages tools do.
+//! post against the access policy (space, labels), as the pages tools do, and lists are
+//! filtered item by item.
 
 use futures_util::TryStreamExt;
 use schemars::JsonSchema;

@@ -1,6 +1,6 @@
 //! The `labels` toolset: read the labels of a page, blog post or attachment, add labels to a
-//! page or blog post, and remove one. The content's space is checked against the agent's
-//! scope before anything is read or changed. Labels are text written into Confluence, so the
+//! page or blog post, and remove one. The content is checked against the access
+//! policy (attachments on their page) before anything is read or changed. Labels are text written into Confluence, so the
 //! pipeline's DLP inspects them first; a label that held a secret comes back redacted and is
 //! refused here with a clear reason.
 

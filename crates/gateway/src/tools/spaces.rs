@@ -1,7 +1,7 @@
 //! The `spaces` toolset: list and read spaces, see who may do what in one, and create,
-//! rename/redescribe and delete spaces. Scoped agents (`spaces = [...]`) see only their
-//! spaces, and may create a space only under a key in their scope; any other space answers
-//! "not found", as Confluence answers for spaces a user cannot see.
+//! rename/redescribe and delete spaces. Agents see only the spaces the access
+//! policy lets them use, and may create a space only under a key it allows; any other space
+//! answers "not found", as Confluence answers for spaces a user cannot see.
 
 use std::collections::HashMap;
 

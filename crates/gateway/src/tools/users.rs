@@ -2,7 +2,8 @@
 //! `user.fullname ~ "…"`), look one up by account id, and list who may read or edit a page or
 //! blog post. Email addresses appear only when Confluence returns them (users' privacy
 //! settings hide them); restriction lists carry names and ids only. Users are site-wide, so
-//! only the restrictions tool checks the agent's space scope (of the content it names).
+//! only the restrictions tool checks content against the access policy (the content it names);
+//! the user lookups are decided by the tool-level rules.
 
 use futures_util::TryStreamExt;
 use schemars::JsonSchema;

@@ -1,10 +1,10 @@
 //! The `attachments` toolset: list and inspect the files attached to pages and blog posts,
 //! read their text (txt, md, csv, json, html, pdf, docx, xlsx through [`crate::extract`]),
 //! upload files (base64) and delete them. Split by direction: [`read`] and [`write`]; what
-//! both need (summaries, the container argument, scope checks) lives here.
+//! both need (summaries, the container argument, policy checks) lives here.
 //!
-//! Attachments carry no space of their own: scope is checked on the page or blog post they
-//! belong to, so an agent scoped to ENG cannot read an HR file by guessing its id.
+//! Attachments carry no space of their own: the policy is checked on the page or blog post
+//! they belong to, so an agent limited to ENG cannot read an HR file by guessing its id.
 
 mod read;
 mod write;

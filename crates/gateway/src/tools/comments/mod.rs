@@ -1,8 +1,8 @@
 //! The `comments` toolset: footer and inline comments on pages and blog posts. Reading
 //! ([`read`]: threads with their replies, one comment) and writing ([`write`]: footer
 //! comments and replies, inline comments on a text selection, edits and resolution,
-//! deletion). Every call checks the space of the comment's page or blog post first;
-//! comments outside the agent's scope answer "not found".
+//! deletion). Every call checks the comment's page or blog post against the access policy first;
+//! hidden comments answer "not found", like missing ones.
 
 mod read;
 mod selection;
