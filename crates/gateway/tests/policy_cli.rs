@@ -15,7 +15,15 @@ use common::{call, http, text_of};
 use serde_json::{Value, json};
 
 const POLICY_ENG: &str = r#"# Reviewed policy, version 1.
-# Limits come from the first allow rule that matches the call, so the specific rule goes first.
+# Limits come from the first allow rule that matches the call, so the specific rules go first.
+[[rules]]
+id = "old-versions-strictly"
+effect = "allow"
+roles = ["reader"]
+tools = ["get_page_version"]
+spaces = ["ENG"]
+dlp_profile = "strict"
+
 [[rules]]
 id = "listing-slowly"
 effect = "allow"
@@ -146,7 +154,7 @@ async fn check_explain_and_reload_on_file_change() {
 
     // check: the policy file alone and the configuration that points at it.
     let (ok, out, err) = run(&["policy", "check", &policy_s]);
-    assert!(ok && out.contains("3 rule(s)"), "{out}{err}");
+    assert!(ok && out.contains("4 rule(s)"), "{out}{err}");
     let (ok, out, err) = run(&["policy", "check", &config]);
     assert!(ok && out.contains("policy.toml"), "{out}{err}");
     let broken = scratch.0.join("broken.toml");
@@ -157,7 +165,9 @@ async fn check_explain_and_reload_on_file_change() {
     .unwrap();
     let (ok, _, err) = run(&["policy", "check", broken.to_str().unwrap()]);
     assert!(
-        !ok && err.contains("'look-alike'") && err.contains("line 23") && err.contains("spaces"),
+        !ok && err.contains("'look-alike'")
+            && err.contains(&format!("line {}", POLICY_ENG.lines().count() + 2))
+            && err.contains("spaces"),
         "{err}"
     );
     let (ok, _, err) = run(&[
@@ -248,7 +258,32 @@ async fn check_explain_and_reload_on_file_change() {
     assert!(text_of(&hidden).starts_with("Not found"), "{hidden}");
     let readyz: Value = http.get(&ready).send().await.unwrap().json().await.unwrap();
     assert_eq!(readyz["status"], "ready", "{readyz}");
-    assert_eq!(readyz["policy"]["rules"], 3, "{readyz}");
+    assert_eq!(readyz["policy"]["rules"], 4, "{readyz}");
+    // A rule's DLP profile: the same page is redacted through get_page (the agent's default
+    // profile) and blocked through get_page_version (the rule's strict profile).
+    let tls = page_id(
+        &site,
+        &bob.email,
+        &bob.api_token,
+        "ENG",
+        "TLS certificate rotation",
+    )
+    .await;
+    let plain = call(&http, &ro, &key, "get_page", json!({"page_id": tls})).await;
+    assert!(text_of(&plain).contains("[REDACTED:private_key"), "{plain}");
+    let version = plain["structuredContent"]["version"].as_u64().unwrap();
+    let strict = call(
+        &http,
+        &ro,
+        &key,
+        "get_page_version",
+        json!({"page_id": tls, "version": version}),
+    )
+    .await;
+    assert!(
+        text_of(&strict).contains("Blocked by data loss prevention"),
+        "{strict}"
+    );
     // A rule's rate: two list_pages a minute, then a wait.
     for _ in 0..2 {
         let r = call(&http, &ro, &key, "list_pages", json!({"space_key": "ENG"})).await;
