@@ -40,6 +40,12 @@ const SEARCHABLE_TYPES: [&str; 4] = ["page", "blogpost", "comment", "attachment"
 /// attachment, checked on its page or blog post.
 pub enum Locator {
     Content(ContentType, String, Option<String>),
+    /// A page of a tree listing whose ancestor ids (top first) the listing already knows.
+    TreePage {
+        id: String,
+        space_id: Option<String>,
+        ancestors: Vec<u64>,
+    },
     Comment(String),
     Attachment(String),
 }
@@ -335,6 +341,19 @@ impl Guard {
         id: &str,
         space_id: Option<&str>,
     ) -> Result<Arc<Resolved>, confluence::Error> {
+        self.resolve_hinted(client, kind, id, space_id, None).await
+    }
+
+    /// [`Guard::resolve`] with the page's ancestors already known (tree listings derive them
+    /// from the tree), which saves a request per page.
+    async fn resolve_hinted(
+        &self,
+        client: &confluence::Client,
+        kind: ContentType,
+        id: &str,
+        space_id: Option<&str>,
+        ancestors_hint: Option<&[u64]>,
+    ) -> Result<Arc<Resolved>, confluence::Error> {
         let Ok(numeric) = id.parse::<u64>() else {
             return Err(confluence::Error::NotFound {
                 message: format!("no content {id}"),
@@ -373,7 +392,9 @@ impl Guard {
         } else {
             None
         };
-        let ancestors = if needs_ancestors {
+        let ancestors = if let (true, Some(known)) = (needs_ancestors, ancestors_hint) {
+            Some(known.to_vec())
+        } else if needs_ancestors {
             let list: Vec<confluence::models::Ancestor> = client
                 .page_ancestors(id, confluence::PageCaps::items(250))
                 .try_collect()
@@ -507,6 +528,30 @@ impl Guard {
         Ok(kept)
     }
 
+    /// The ancestors (top first) and id of a page the agent may already see, from the cache
+    /// when a rule needed them (else empty): the start of its children's ancestor chains.
+    pub async fn chain_of(
+        &self,
+        client: &confluence::Client,
+        id: &str,
+        space_id: Option<&str>,
+    ) -> Result<Vec<u64>, ToolError> {
+        if !self.grant.needs_ancestors {
+            return Ok(Vec::new());
+        }
+        let r = self
+            .resolve(client, ContentType::Page, id, space_id)
+            .await?;
+        let mut chain = r.ancestors.clone().unwrap_or_default();
+        chain.push(r.id);
+        Ok(chain)
+    }
+
+    /// Whether a listing should derive ancestor chains (some rule looks at page trees).
+    pub fn wants_ancestors(&self) -> bool {
+        self.grant.needs_ancestors && self.grant.needs_resources
+    }
+
     /// Resolves what a locator names to its container's resource (and the type to decide as).
     async fn locate(
         &self,
@@ -516,6 +561,22 @@ impl Guard {
         let (container, as_type) = match loc {
             Locator::Content(kind, id, space_id) => {
                 let r = self.resolve(client, *kind, id, space_id.as_deref()).await?;
+                return Ok(Some((r, None)));
+            }
+            Locator::TreePage {
+                id,
+                space_id,
+                ancestors,
+            } => {
+                let r = self
+                    .resolve_hinted(
+                        client,
+                        ContentType::Page,
+                        id,
+                        space_id.as_deref(),
+                        Some(ancestors),
+                    )
+                    .await?;
                 return Ok(Some((r, None)));
             }
             Locator::Comment(id) => (comment_container(client, id).await?, ContentType::Comment),

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::{limit, scoped_page, scoped_space};
 use crate::error::ToolError;
 use crate::tools::catalog::{ToolContext, ToolOutput};
+use crate::tools::guard::Locator;
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -77,12 +78,14 @@ pub async fn children(ctx: ToolContext, args: PageIdArgs) -> Result<ToolOutput, 
         .try_collect()
         .await?;
     let space_id = parent.space_id.clone();
-    let items = ctx
-        .guard
-        .retain_visible(&ctx.client, items, |c| {
-            Some((policy::ContentType::Page, c.id.clone(), space_id.clone()))
-        })
-        .await?;
+    let chain = if ctx.guard.wants_ancestors() {
+        ctx.guard
+            .chain_of(&ctx.client, &parent.id, space_id.as_deref())
+            .await?
+    } else {
+        Vec::new()
+    };
+    let items = retain_tree(&ctx, items, &space_id, |_| chain.clone()).await?;
     let truncated = items.len() > max;
     let pages: Vec<TreePage> = items
         .into_iter()
@@ -175,12 +178,33 @@ pub async fn descendants(ctx: ToolContext, args: DescendantsArgs) -> Result<Tool
         .filter(|c| c.depth.unwrap_or(1) <= depth)
         .collect();
     let space_id = root.space_id.clone();
-    let items = ctx
-        .guard
-        .retain_visible(&ctx.client, items, |c| {
-            Some((policy::ContentType::Page, c.id.clone(), space_id.clone()))
-        })
-        .await?;
+    let root_chain = if ctx.guard.wants_ancestors() {
+        ctx.guard
+            .chain_of(&ctx.client, &root.id, space_id.as_deref())
+            .await?
+    } else {
+        Vec::new()
+    };
+    // Each descendant's ancestors: the root's chain, then its parents within the listing.
+    let parents: HashMap<String, Option<String>> = items
+        .iter()
+        .map(|c| (c.id.clone(), c.parent_id.clone()))
+        .collect();
+    let items = retain_tree(&ctx, items, &space_id, |c| {
+        let mut path = Vec::new();
+        let mut at = c.parent_id.clone();
+        while let Some(p) = at {
+            if p == root.id || path.len() > 64 {
+                break;
+            }
+            path.push(p.parse::<u64>().unwrap_or(0));
+            at = parents.get(&p).cloned().flatten();
+        }
+        let mut chain = root_chain.clone();
+        chain.extend(path.into_iter().rev());
+        chain
+    })
+    .await?;
     let items = reachable(&root.id, items);
     let within: Vec<TreePage> = items
         .into_iter()
@@ -211,6 +235,34 @@ pub async fn descendants(ctx: ToolContext, args: DescendantsArgs) -> Result<Tool
             truncated,
         },
     )
+}
+
+/// Keeps the listed child pages the agent may see; `chain` gives each one's ancestors (top
+/// first), derived from the listing when a rule looks at page trees.
+async fn retain_tree(
+    ctx: &ToolContext,
+    items: Vec<confluence::models::ChildPage>,
+    space_id: &Option<String>,
+    chain: impl Fn(&confluence::models::ChildPage) -> Vec<u64>,
+) -> Result<Vec<confluence::models::ChildPage>, ToolError> {
+    let derive = ctx.guard.wants_ancestors();
+    Ok(ctx
+        .guard
+        .retain_located(&ctx.client, items, |c| {
+            Some(if derive {
+                Locator::TreePage {
+                    id: c.id.clone(),
+                    space_id: space_id.clone(),
+                    ancestors: chain(c),
+                }
+            } else {
+                Locator::Content(policy::ContentType::Page, c.id.clone(), space_id.clone())
+            })
+        })
+        .await?
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect())
 }
 
 /// The visible pages whose every ancestor up to `root` is visible too: a tree view never shows
@@ -308,22 +360,43 @@ pub async fn space_tree(ctx: ToolContext, args: SpaceTreeArgs) -> Result<ToolOut
         .try_collect()
         .await?;
     let ids: std::collections::HashSet<&str> = all.iter().map(|p| p.id.as_str()).collect();
-    let space_id = space.id.clone();
+    // Every page of the space is here, so each page's ancestors follow from the parent links.
+    let parent_of: HashMap<&str, &str> = all
+        .iter()
+        .filter_map(|p| Some((p.id.as_str(), p.parent_id.as_deref()?)))
+        .collect();
+    let chain_of = |id: &str| {
+        let mut path = Vec::new();
+        let mut at = parent_of.get(id).copied();
+        while let Some(p) = at {
+            if path.len() > 256 {
+                break;
+            }
+            path.push(p.parse::<u64>().unwrap_or(0));
+            at = parent_of.get(p).copied();
+        }
+        path.reverse();
+        path
+    };
+    let space_id = Some(space.id.clone());
+    let derive = ctx.guard.wants_ancestors();
+    let page_ids: Vec<String> = all.iter().map(|p| p.id.clone()).collect();
     let visible: std::collections::HashSet<String> = ctx
         .guard
-        .retain_visible(
-            &ctx.client,
-            all.iter().map(|p| p.id.clone()).collect(),
-            |id| {
-                Some((
-                    policy::ContentType::Page,
-                    id.clone(),
-                    Some(space_id.clone()),
-                ))
-            },
-        )
+        .retain_located(&ctx.client, page_ids, |id| {
+            Some(if derive {
+                Locator::TreePage {
+                    id: id.clone(),
+                    space_id: space_id.clone(),
+                    ancestors: chain_of(id),
+                }
+            } else {
+                Locator::Content(policy::ContentType::Page, id.clone(), space_id.clone())
+            })
+        })
         .await?
         .into_iter()
+        .map(|(id, _)| id)
         .collect();
     let mut children: HashMap<Option<&str>, Vec<&confluence::models::Page>> = HashMap::new();
     for p in &all {
