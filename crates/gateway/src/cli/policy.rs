@@ -18,7 +18,8 @@ pub enum PolicyCommand {
     /// Show what the policy decides for one call, and which rule decides it. Content the
     /// arguments name (page_id, parent_id, blog_post_id, content_id, comment_id,
     /// attachment_id, space_key, key) is resolved through the agent's Confluence connection,
-    /// as the gateway would. Exit code 0: allowed; 1: denied or approval needed.
+    /// as the gateway would. Exit code 0: allowed on every server the agent may use that
+    /// exposes the tool (or on --server); 1: denied or approval needed somewhere.
     Explain(ExplainArgs),
     /// Validate a policy: a policy file (`[[rules]]`) or a whole configuration file. Errors
     /// name the rule, its line and column. Exit code 0: valid; 2: invalid.
@@ -152,8 +153,12 @@ fn explain(args: &ExplainArgs) -> anyhow::Result<Outcome> {
                 }
                 continue;
             }
-            shown += 1;
             let on_server = server.agents.iter().any(|a| a == "*" || *a == agent.name);
+            if !on_server && args.server.is_none() {
+                println!("\nserver {}: the agent is not in its `agents` (403 before any policy)", server.name);
+                continue;
+            }
+            shown += 1;
             let subject = policy::Subject { agent: &agent.name, roles: &agent.roles };
             let tool = entry.spec.policy_ref(&server.name);
             let grant = policy.grant(&subject, &tool);
@@ -185,7 +190,7 @@ fn explain(args: &ExplainArgs) -> anyhow::Result<Outcome> {
             }
         }
         if shown == 0 && args.server.is_none() {
-            println!("\nno server exposes {}", entry.spec.name);
+            println!("\nno server the agent may use exposes {}", entry.spec.name);
             all_allowed = false;
         }
         Ok(if all_allowed { Outcome::Clean } else { Outcome::Found })
