@@ -230,6 +230,8 @@ async fn check_explain_and_reload_on_file_change() {
             "create_page",
             "--args",
             "{}",
+            "--server",
+            "readwrite",
             "--config",
             &config,
         ],
