@@ -13,28 +13,20 @@
 //! Confluence 404 during resolution gives the same text as a policy denial), so an agent
 //! cannot probe for ids in spaces it may not see.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+mod cache;
+mod cql;
+
+use std::sync::Arc;
 
 use futures_util::{StreamExt, TryStreamExt};
 use policy::{ContentType, Effect, Policy, Resource, SpaceScope, ToolGrant, Verdict};
 
 use crate::error::ToolError;
 
-/// How long a resolved resource (space, ancestors, labels) is trusted. Changes made through
-/// this gateway (labels, moves) drop the entry at once; changes made in Confluence directly
-/// are seen within this time.
-pub const RESOURCE_TTL: Duration = Duration::from_secs(10);
-
-/// Entries kept per connection before the oldest half is dropped.
-const CACHE_CAP: usize = 10_000;
+pub use cache::{RESOURCE_TTL, Resolved, ResourceCache};
 
 /// Lists resolve this many items at once.
 const RESOLVE_CONCURRENCY: usize = 8;
-
-/// What search may return: everything else (spaces, users) cannot be checked item by item.
-const SEARCHABLE_TYPES: [&str; 4] = ["page", "blogpost", "comment", "attachment"];
 
 /// A list item to check: content by id (with its space id when known), or a comment or
 /// attachment, checked on its page or blog post.
@@ -80,92 +72,6 @@ async fn comment_container(
     }
     Ok(None)
 }
-
-/// Content as policy sees it.
-#[derive(Debug, Clone)]
-pub struct Resolved {
-    pub id: u64,
-    /// `Page` or `Blogpost` (comments and attachments resolve to their container).
-    pub content_type: ContentType,
-    /// As Confluence spells it.
-    pub space_key: String,
-    /// Lower case; `None` when not fetched (no rule needed them).
-    pub labels: Option<Vec<String>>,
-    /// Ancestor page ids, top first; `None` when not fetched (no rule needed them).
-    pub ancestors: Option<Vec<u64>>,
-}
-
-/// What calls through one connection share: space id ↔ key (ids never change) and resolved
-/// content (for [`RESOURCE_TTL`]).
-#[derive(Default)]
-pub struct ResourceCache {
-    space_keys: Mutex<HashMap<String, String>>,
-    space_ids: Mutex<HashMap<String, String>>,
-    content: Mutex<HashMap<u64, (Instant, Arc<Resolved>)>>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // A poisoned cache only means another call panicked mid-insert; the map is still valid.
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-impl ResourceCache {
-    fn fresh(&self, id: u64) -> Option<Arc<Resolved>> {
-        let cache = lock(&self.content);
-        cache
-            .get(&id)
-            .filter(|(at, _)| at.elapsed() < RESOURCE_TTL)
-            .map(|(_, r)| r.clone())
-    }
-
-    fn store(&self, resolved: Arc<Resolved>) {
-        let mut cache = lock(&self.content);
-        if cache.len() >= CACHE_CAP {
-            cache.retain(|_, (at, _)| at.elapsed() < RESOURCE_TTL);
-        }
-        cache.insert(resolved.id, (Instant::now(), resolved));
-    }
-
-    /// Drops what is known about content `id` (labels or parent changed).
-    pub fn forget(&self, id: &str) {
-        if let Ok(id) = id.parse::<u64>() {
-            lock(&self.content).remove(&id);
-        }
-    }
-
-    /// Drops everything resolved (a page moved: the ancestors of its whole subtree changed).
-    pub fn forget_all(&self) {
-        lock(&self.content).clear();
-    }
-
-    /// Drops a space's id (the space was deleted; a new space may reuse its key).
-    pub fn forget_space(&self, key: &str) {
-        if let Some(id) = lock(&self.space_ids).remove(&key.to_ascii_uppercase()) {
-            lock(&self.space_keys).remove(&id);
-        }
-    }
-
-    /// The key of the space with `space_id`.
-    pub async fn space_key(
-        &self,
-        client: &confluence::Client,
-        space_id: &str,
-    ) -> Result<String, confluence::Error> {
-        if let Some(key) = lock(&self.space_keys).get(space_id) {
-            return Ok(key.clone());
-        }
-        let space = client.space(space_id).await?;
-        self.remember_space(&space.id, &space.key);
-        Ok(space.key)
-    }
-
-    /// Records a space's id and key (any call that saw a space may tell the cache).
-    pub fn remember_space(&self, id: &str, key: &str) {
-        lock(&self.space_keys).insert(id.to_owned(), key.to_owned());
-        lock(&self.space_ids).insert(key.to_ascii_uppercase(), id.to_owned());
-    }
-}
-
 /// The policy as one call sees it.
 #[derive(Clone)]
 pub struct Guard {
@@ -594,89 +500,5 @@ impl Guard {
         };
         let r = self.resolve(client, kind, &id, None).await?;
         Ok(Some((r, Some(as_type))))
-    }
-
-    /// Narrows an agent's CQL before it runs: refuses what results could not be checked
-    /// against the policy (user fields, types other than pages and blog posts), then ANDs on
-    /// `type IN (page, blogpost)`, the allowed spaces and the spaces and labels deny rules
-    /// exclude. The caller still filters the results one by one.
-    pub fn restrict_cql(&self, query: &mut cql::Query) -> Result<(), ToolError> {
-        let mut refused: Option<String> = None;
-        query.walk(&mut |clause| {
-            if refused.is_some() {
-                return;
-            }
-            match clause.field {
-                cql::Field::User | cql::Field::UserFullname => {
-                    refused = Some(format!(
-                        "`{}` searches users, not content; use search_users",
-                        clause.field_spelling()
-                    ));
-                }
-                cql::Field::Type => {
-                    let bad = clause.value.scalars().iter().find_map(|v| {
-                        v.as_text()
-                            .filter(|t| !SEARCHABLE_TYPES.iter().any(|s| t.eq_ignore_ascii_case(s)))
-                            .map(str::to_owned)
-                    });
-                    if let Some(t) = bad {
-                        refused = Some(format!(
-                            "search covers pages, blog posts, comments and attachments (type {t} cannot be checked against the access policy); use list_spaces or search_users instead"
-                        ));
-                    }
-                }
-                _ => {}
-            }
-        });
-        if let Some(message) = refused {
-            return Err(ToolError::invalid("/cql", message));
-        }
-        query.restrict(cql::Expr::clause(
-            cql::Field::Type,
-            cql::Operator::In,
-            cql::Value::text_list(SEARCHABLE_TYPES),
-        ));
-        if let Some(keys) = &self.scope.allowed {
-            if keys.is_empty() && !self.scope.any_personal {
-                // No allow rule names a space this tool may touch: nothing can match.
-                return Err(self.hidden("any space"));
-            }
-            let in_keys = (!keys.is_empty()).then(|| {
-                cql::Expr::clause(
-                    cql::Field::Space,
-                    cql::Operator::In,
-                    cql::Value::text_list(keys.iter().cloned()),
-                )
-            });
-            let personal = self.scope.any_personal.then(|| {
-                cql::Expr::clause(
-                    cql::Field::SpaceType,
-                    cql::Operator::Eq,
-                    cql::Value::text("personal"),
-                )
-            });
-            let restriction = match (in_keys, personal) {
-                (Some(a), Some(b)) => Some(cql::Expr::or(a, b)),
-                (a, b) => a.or(b),
-            };
-            if let Some(r) = restriction {
-                query.restrict(r);
-            }
-        }
-        if !self.scope.denied_spaces.is_empty() {
-            query.restrict(cql::Expr::clause(
-                cql::Field::Space,
-                cql::Operator::NotIn,
-                cql::Value::text_list(self.scope.denied_spaces.iter().cloned()),
-            ));
-        }
-        if !self.scope.denied_labels.is_empty() {
-            query.restrict(cql::Expr::clause(
-                cql::Field::Label,
-                cql::Operator::NotIn,
-                cql::Value::text_list(self.scope.denied_labels.iter().cloned()),
-            ));
-        }
-        Ok(())
     }
 }
