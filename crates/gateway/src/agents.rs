@@ -97,8 +97,6 @@ pub struct Agent {
     pub name: String,
     pub roles: Vec<String>,
     pub connection: String,
-    /// Interim space scoping (upper-case keys); empty: every space the connection can see.
-    pub spaces: Vec<String>,
     pub dlp_profile: Option<String>,
 }
 
@@ -163,7 +161,6 @@ impl AgentRegistry {
                         name: a.name.clone(),
                         roles: a.roles.clone(),
                         connection: a.connection.clone(),
-                        spaces: a.spaces.iter().map(|s| s.to_ascii_uppercase()).collect(),
                         dlp_profile: a.dlp_profile.clone(),
                     }),
                 })

@@ -1,63 +1,48 @@
-//! The authorization stage. [`Authorizer`] is the hook the policy issue fills; until then
-//! [`RoleAuthorizer`] allows a tool when one of the agent's roles selects its toolset
-//! (`[roles]` in the configuration). Anything not granted is denied.
+//! The authorization stage: the access policy (crate `policy`, compiled from `[policy]`)
+//! decides each call in two steps. Here, per call: which rules apply to this agent, server and
+//! tool ([`grant`]), whether the tool is visible and callable at all, and which allow rule's
+//! limits apply. Inside the tool, per resource: [`crate::tools::guard::Guard`] checks every
+//! space, page, blog post, comment and attachment the call touches against the same grant.
+//! Default deny: a tool no rule allows is not listed, and calling it by name gets the same
+//! error as an unknown tool.
 
-use std::collections::BTreeMap;
+use policy::{Effect, Policy, Subject, ToolGrant};
 
 use crate::agents::Agent;
-use crate::config::{RoleConfig, ServerConfig};
-use crate::tools::catalog::{ToolSpec, selects};
+use crate::config::ServerConfig;
+use crate::error::ToolError;
+use crate::tools::catalog::ToolSpec;
 
-/// What the authorization stage decided.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Decision {
-    Allow,
-    /// Refused; the reason is shown to the agent.
-    Deny(String),
+/// The rules that apply to `agent` calling `tool` on `server`.
+pub fn grant(policy: &Policy, agent: &Agent, server: &ServerConfig, tool: &ToolSpec) -> ToolGrant {
+    policy.grant(
+        &Subject {
+            agent: &agent.name,
+            roles: &agent.roles,
+        },
+        &tool.policy_ref(&server.name),
+    )
 }
 
-/// Decides whether an agent may call a tool on a server. Called before any upstream call.
-pub trait Authorizer: Send + Sync {
-    fn authorize(&self, agent: &Agent, server: &ServerConfig, tool: &ToolSpec) -> Decision;
+/// Whether the tool is listed (and callable by name): some rule allows it, or requires
+/// approval for it, and no rule without resource conditions denies it.
+pub fn visible(grant: &ToolGrant) -> bool {
+    grant.verdict.effect != Effect::Deny
 }
 
-/// Role → toolset selectors; default deny.
-pub struct RoleAuthorizer {
-    roles: BTreeMap<String, RoleConfig>,
-}
-
-impl RoleAuthorizer {
-    pub fn new(roles: BTreeMap<String, RoleConfig>) -> RoleAuthorizer {
-        RoleAuthorizer { roles }
-    }
-}
-
-impl Authorizer for RoleAuthorizer {
-    fn authorize(&self, agent: &Agent, _server: &ServerConfig, tool: &ToolSpec) -> Decision {
-        let granted = agent.roles.iter().any(|role| {
-            self.roles
-                .get(role)
-                .is_some_and(|r| r.toolsets().iter().any(|s| selects(s, tool)))
-        });
-        if granted {
-            Decision::Allow
-        } else {
-            Decision::Deny(format!(
-                "agent '{}' (roles: {}) may not call '{}' (toolset {}{})",
-                agent.name,
-                if agent.roles.is_empty() {
-                    "none".to_owned()
-                } else {
-                    agent.roles.join(", ")
-                },
-                tool.name,
-                tool.toolset,
-                if tool.read_only() {
-                    ", read"
-                } else {
-                    ", write"
-                }
-            ))
-        }
+/// The tool-level decision as the agent reads it: approval needed names the rule.
+pub fn enforce(policy: &Policy, grant: &ToolGrant, tool: &ToolSpec) -> Result<(), ToolError> {
+    match grant.verdict.effect {
+        Effect::Allow => Ok(()),
+        Effect::RequireApproval => Err(ToolError::ApprovalRequired(format!(
+            "{} needs a human's approval ({})",
+            tool.name,
+            grant.verdict.describe(policy)
+        ))),
+        Effect::Deny => Err(ToolError::Forbidden(format!(
+            "{} is not allowed for this agent ({})",
+            tool.name,
+            grant.verdict.describe(policy)
+        ))),
     }
 }

@@ -2,7 +2,7 @@
 //! documentation. [`load`] parses and validates it; errors name the key and, where the TOML
 //! parser or a table's span knows it, the line.
 //!
-//! Toolset selectors (used by `[[servers]].toolsets` and `[roles]`): a family name (`pages`)
+//! Toolset selectors (used by `[[servers]].toolsets` and policy rules' `toolsets`): a family name (`pages`)
 //! selects all of its tools, `pages:read` only its read-only ones, `*` every family and `*:read`
 //! every read-only tool.
 
@@ -61,12 +61,16 @@ pub struct Config {
     /// the file is renamed to `<file>.imported`. Remove this key afterwards.
     #[serde(default)]
     pub agents_file: Option<PathBuf>,
-    /// Role name → the toolset selectors the role may call (`reader = ["*:read"]`), or a table
-    /// that also caps answers (`reader = { toolsets = ["*:read"], max_response_chars = 8000 }`).
-    /// Interim authorization until policies arrive: an agent may call a tool if any of its
-    /// roles selects it. Default: deny.
+    /// Removed: roles now get their tools from `[[policy.rules]]` (a rule with `roles = [...]`
+    /// and `toolsets = [...]`). A configuration that still has `[roles]` is refused with the
+    /// translation to write.
     #[serde(default)]
-    pub roles: BTreeMap<String, RoleConfig>,
+    #[schemars(skip)]
+    pub roles: Option<toml::Table>,
+    /// Access policy: who may call which tool, on which server, on what content (see the
+    /// README's Policy section). Default deny: an agent no rule allows can call nothing.
+    #[serde(default)]
+    pub policy: PolicyConfig,
     /// The default data loss prevention policy, applied to every result an agent receives
     /// and to content an agent writes (see the `dlp` crate for every key).
     #[serde(default)]
@@ -111,38 +115,22 @@ impl Default for AttachmentsConfig {
 #[allow(dead_code)]
 struct DlpTable(serde_json::Map<String, serde_json::Value>);
 
-/// A role: toolset selectors, optionally with a response size cap.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(untagged)]
-pub enum RoleConfig {
-    /// Just the toolset selectors.
-    Toolsets(Vec<String>),
-    /// Toolset selectors and limits.
-    Table {
-        /// Toolset selectors the role may call.
-        toolsets: Vec<String>,
-        /// Largest text an agent with this role receives from one call, in characters (the
-        /// server's own cap still applies; with several roles, the largest role cap counts).
-        #[serde(default)]
-        max_response_chars: Option<usize>,
-    },
-}
-
-impl RoleConfig {
-    pub fn toolsets(&self) -> &[String] {
-        match self {
-            RoleConfig::Toolsets(t) | RoleConfig::Table { toolsets: t, .. } => t,
-        }
-    }
-
-    pub fn max_response_chars(&self) -> Option<usize> {
-        match self {
-            RoleConfig::Toolsets(_) => None,
-            RoleConfig::Table {
-                max_response_chars, ..
-            } => *max_response_chars,
-        }
-    }
+/// `[policy]`: the rules inline, or the file that holds them.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyConfig {
+    /// A TOML file of `[[rules]]` (the same keys as `[[policy.rules]]`), relative to this
+    /// file's directory. A running gateway reloads it when it changes (checked every second);
+    /// an invalid new version is refused and the old one stays in force. Use either this or
+    /// inline `[[policy.rules]]`.
+    #[serde(default)]
+    pub policy_file: Option<PathBuf>,
+    /// The rules, in order (see the `policy` crate for every key: `id`, `effect`, `agents`,
+    /// `roles`, `servers`, `tools`, `toolsets`, `actions`, `spaces`, `under`, `labels`,
+    /// `content_types`, `max_response_chars`, `rate_per_minute`, `dlp_profile`).
+    #[serde(default)]
+    #[schemars(with = "Vec<policy::RuleConfig>")]
+    pub rules: Vec<Spanned<policy::RuleConfig>>,
 }
 
 /// Where the HTTP listener binds and which Host/Origin headers it accepts.
@@ -306,7 +294,7 @@ fn default_data_dir() -> PathBuf {
 pub struct AgentConfig {
     /// Unique name, used in logs, audit and `[[servers]].agents`.
     pub name: String,
-    /// Roles (keys of `[roles]`) granting toolsets.
+    /// Roles, which `[[policy.rules]]` grant tools and content to (`roles = [...]` in a rule).
     #[serde(default)]
     pub roles: Vec<String>,
     /// The connection this agent's calls go through.
@@ -320,9 +308,10 @@ pub struct AgentConfig {
     /// `hmac-sha256:<64 hex>`: the keyed hash of the agent's key, which is never stored
     /// (`agents add NAME --toml` prints a table with a fresh key's hash).
     pub key_hash: String,
-    /// Interim space scoping until policies arrive: space keys this agent may read and write.
-    /// Empty: every space the connection can see.
+    /// Removed: spaces are limited by `[[policy.rules]]` (`spaces = [...]`). An agent that
+    /// still sets it is refused with the rule to write instead.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(skip)]
     pub spaces: Vec<String>,
     /// A key of `[dlp_profiles]` to use instead of `[dlp]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -352,6 +341,9 @@ pub enum ConfigError {
     /// toml's message already names the line, column and key and quotes the line.
     #[error("{path}: {message}")]
     Parse { path: String, message: String },
+    /// A policy problem; the message names the rule, its line and column.
+    #[error("{path}: {message}")]
+    Policy { path: String, message: String },
     #[error("{path}{}: {key}: {message}", line_suffix(*.line))]
     Invalid {
         path: String,
@@ -372,6 +364,10 @@ pub struct Loaded {
     /// The agents declared in the file (`[[agents]]`); stored agents join them at run time.
     pub agents: Vec<AgentConfig>,
     pub path: PathBuf,
+    /// The compiled `[policy]`.
+    pub policy: std::sync::Arc<policy::Policy>,
+    /// The policy file, when `[policy] policy_file` names one (resolved).
+    pub policy_file: Option<PathBuf>,
 }
 
 impl Loaded {
@@ -407,16 +403,74 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
         path: path.display().to_string(),
         source,
     })?;
-    let loaded = parse(&text, path)?;
-    validate(&loaded, &text)?;
+    from_str(&text, path)
+}
+
+/// Parses and validates a configuration held in memory (`path` names it in errors; a
+/// `policy_file` is read relative to it).
+pub fn from_str(text: &str, path: &Path) -> Result<Loaded, ConfigError> {
+    let mut loaded = parse(text, path)?;
+    validate(&loaded, text)?;
+    load_policy(&mut loaded, text)?;
+    validate::validate_agents(&loaded, text)?;
     Ok(loaded)
 }
 
-/// Parses and validates a configuration held in memory (`path` names it in errors).
-pub fn from_str(text: &str, path: &Path) -> Result<Loaded, ConfigError> {
-    let loaded = parse(text, path)?;
-    validate(&loaded, text)?;
-    Ok(loaded)
+/// What policy rules may name: the tools, servers and DLP profiles of this configuration.
+pub fn policy_known(config: &Config) -> policy::Known {
+    policy::Known {
+        tools: Some(crate::tools::catalog::tool_names().to_vec()),
+        servers: Some(
+            config
+                .servers
+                .iter()
+                .map(|s| s.get_ref().name.clone())
+                .collect(),
+        ),
+        dlp_profiles: Some(config.dlp_profiles.keys().cloned().collect()),
+    }
+}
+
+/// Compiles `[policy]`: the inline rules, or the file `policy_file` names.
+fn load_policy(loaded: &mut Loaded, text: &str) -> Result<(), ConfigError> {
+    let known = policy_known(&loaded.config);
+    let section = &loaded.config.policy;
+    let policy = match &section.policy_file {
+        Some(file) => {
+            let file_path = resolve_relative(&loaded.path, file);
+            let shown = file_path.display().to_string();
+            if !section.rules.is_empty() {
+                return Err(ConfigError::Policy {
+                    path: loaded.path.display().to_string(),
+                    message: format!(
+                        "[policy] has both policy_file ({shown}) and [[policy.rules]]; keep one"
+                    ),
+                });
+            }
+            let policy_text =
+                std::fs::read_to_string(&file_path).map_err(|source| ConfigError::Read {
+                    path: shown.clone(),
+                    source,
+                })?;
+            let fail = |e: policy::PolicyError| ConfigError::Policy {
+                path: shown.clone(),
+                message: e.to_string(),
+            };
+            let parsed = policy::parse_policy_file(&policy_text).map_err(fail)?;
+            let compiled =
+                policy::Policy::compile(&parsed.rules, &policy_text, &known).map_err(fail)?;
+            loaded.policy_file = Some(file_path);
+            compiled
+        }
+        None => policy::Policy::compile(&section.rules, text, &known).map_err(|e| {
+            ConfigError::Policy {
+                path: loaded.path.display().to_string(),
+                message: e.to_string(),
+            }
+        })?,
+    };
+    loaded.policy = std::sync::Arc::new(policy);
+    Ok(())
 }
 
 fn parse(text: &str, path: &Path) -> Result<Loaded, ConfigError> {
@@ -429,6 +483,8 @@ fn parse(text: &str, path: &Path) -> Result<Loaded, ConfigError> {
         config,
         agents,
         path: path.to_owned(),
+        policy: std::sync::Arc::default(),
+        policy_file: None,
     })
 }
 

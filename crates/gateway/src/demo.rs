@@ -49,7 +49,7 @@ pub struct DemoAgent {
     /// The agent key (shown once; the gateway keeps only its hash).
     pub key: String,
     pub roles: Vec<String>,
-    /// Interim space scope (empty: all spaces the connection sees).
+    /// The spaces its policy rules name (empty: every space the connection sees).
     pub spaces: Vec<String>,
     pub dlp_profile: Option<String>,
     /// The emulator user whose API token the agent's connection uses.
@@ -100,11 +100,11 @@ struct AgentPlan {
 const AGENTS: &[AgentPlan] = &[
     AgentPlan {
         name: "support-bot",
-        roles: &["reader"],
+        roles: &["support"],
         connection: "alice",
         spaces: &["ENG", "DOCS"],
         dlp_profile: None,
-        what: "reads ENG and DOCS only, on the read-only server",
+        what: "reads ENG and DOCS only (not pages labelled confidential, not ENG's team meeting notes), on the read-only server",
     },
     AgentPlan {
         name: "docs-writer",
@@ -112,11 +112,11 @@ const AGENTS: &[AgentPlan] = &[
         connection: "bob",
         spaces: &["DOCS"],
         dlp_profile: None,
-        what: "reads and writes DOCS, on both servers",
+        what: "reads and writes DOCS (not pages labelled confidential; deleting the space needs approval), on both servers",
     },
     AgentPlan {
         name: "auditor",
-        roles: &["reader"],
+        roles: &["auditor"],
         connection: "alice",
         spaces: &[],
         dlp_profile: Some("strict"),
@@ -193,18 +193,17 @@ pub async fn start(options: &DemoOptions) -> Result<Demo, DemoError> {
          toolsets = [\"*:read\"]\nagents = [\"*\"]\n\n\
          [[servers]]\nname = \"readwrite\"\npath = \"/mcp/readwrite\"\n\
          description = \"Read and write Confluence pages.\"\n\
-         toolsets = [\"*\"]\nagents = [\"docs-writer\", \"space-admin\"]\n\n\
-         [roles]\nreader = [\"*:read\"]\nwriter = [\"*\"]\n\
-         space-admin = [\"spaces\", \"*:read\"]\n\n",
+         toolsets = [\"*\"]\nagents = [\"docs-writer\", \"space-admin\"]\n\n",
     );
+    let team_notes = demo_page_id(&emulator.info, "ENG", "Team meetings").await;
+    toml.push_str(&demo_policy(team_notes.as_deref()));
     for (plan, key) in AGENTS.iter().zip(&keys) {
         toml.push_str(&format!(
-            "[[agents]]\nname = \"{}\"\nroles = {:?}\nconnection = \"{}\"\nkey_hash = \"{}\"\nspaces = {:?}\n{}\n",
+            "[[agents]]\nname = \"{}\"\nroles = {:?}\nconnection = \"{}\"\nkey_hash = \"{}\"\n{}\n",
             plan.name,
             plan.roles,
             plan.connection,
             hasher.hash(key),
-            plan.spaces,
             plan.dlp_profile
                 .map(|p| format!("dlp_profile = \"{p}\"\n"))
                 .unwrap_or_default()
@@ -264,6 +263,85 @@ pub async fn start(options: &DemoOptions) -> Result<Demo, DemoError> {
         emulator,
         data_dir,
     })
+}
+
+/// The demo's access policy. `team_notes` is the id of ENG's "Team meetings" page (hidden
+/// from support-bot with everything below it, to show page-tree rules).
+fn demo_policy(team_notes: Option<&str>) -> String {
+    let mut out = String::from(
+        r#"# Access policy: default deny; deny wins over require_approval, which wins over allow.
+[[policy.rules]]
+id = "support-reads-eng-docs"
+description = "support-bot answers questions from engineering and product docs"
+effect = "allow"
+roles = ["support"]
+toolsets = ["*:read"]
+spaces = ["ENG", "DOCS"]
+
+[[policy.rules]]
+id = "writer-works-in-docs"
+effect = "allow"
+roles = ["writer"]
+toolsets = ["*"]
+spaces = ["DOCS"]
+
+[[policy.rules]]
+id = "writer-space-deletion-needs-approval"
+effect = "require_approval"
+roles = ["writer"]
+tools = ["delete_space"]
+spaces = ["DOCS"]
+
+[[policy.rules]]
+id = "auditor-reads-everything"
+effect = "allow"
+roles = ["auditor"]
+toolsets = ["*:read"]
+
+[[policy.rules]]
+id = "space-admin"
+effect = "allow"
+roles = ["space-admin"]
+toolsets = ["spaces", "*:read"]
+
+[[policy.rules]]
+id = "no-confidential"
+description = "pages labelled confidential stay with humans (the auditor excepted)"
+effect = "deny"
+roles = ["support", "writer"]
+labels = ["confidential"]
+
+"#,
+    );
+    if let Some(id) = team_notes {
+        out.push_str(&format!(
+            "[[policy.rules]]\nid = \"support-no-team-notes\"\ndescription = \"ENG's team meeting notes are internal\"\neffect = \"deny\"\nroles = [\"support\"]\nunder = [\"{id}\"]\n\n"
+        ));
+    }
+    out
+}
+
+/// The id of the page titled `title` in `space` of the demo wiki (as its admin sees it).
+async fn demo_page_id(
+    info: &confluence_emulator::EmulatorInfo,
+    space: &str,
+    title: &str,
+) -> Option<String> {
+    let admin = info.users.iter().find(|u| u.site_admin)?;
+    let client = confluence::Client::new(
+        confluence::AuthMode::ApiToken {
+            site_url: info.site_url.clone(),
+            email: admin.email.clone(),
+            token: confluence::Secret::new(admin.api_token.clone()),
+        },
+        confluence::ClientConfig::default(),
+    )
+    .ok()?;
+    let cql = format!("type = page AND space = {space} AND title = \"{title}\"");
+    let mut hits = client.search(&cql, confluence::PageCaps::items(1));
+    use futures_util::StreamExt;
+    let hit = hits.next().await?.ok()?;
+    hit.content_id().map(str::to_owned)
 }
 
 /// Copy-paste snippets for connecting common clients to `url` with `key`.

@@ -9,9 +9,15 @@ pub enum ToolError {
     /// argument (a JSON Pointer such as `/max_chars`, or `(root)`).
     #[error("Invalid argument {field}: {message}. Fix the argument and call the tool again.")]
     InvalidArgument { field: String, message: String },
-    /// The agent may not do this (role, space scope, read-only server).
+    /// The agent may not do this (a policy rule, a read-only server).
     #[error("Forbidden: {0}. Ask the gateway's admin for access; retrying will not help.")]
     Forbidden(String),
+    /// A policy rule requires a human's approval for this call; the approval flow does not
+    /// exist yet, so the call is refused.
+    #[error(
+        "Approval required: {0}. Approvals are not available in this gateway yet; ask a human to do it in Confluence or ask the gateway's admin to change the policy."
+    )]
+    ApprovalRequired(String),
     /// The agent exceeded its call rate.
     #[error(
         "Rate limited: this agent may make {limit} calls per second. Wait {retry_after_ms} ms, then retry."
@@ -73,6 +79,7 @@ impl ToolError {
         match self {
             ToolError::InvalidArgument { .. } => "invalid_argument",
             ToolError::Forbidden(_) => "forbidden",
+            ToolError::ApprovalRequired(_) => "approval_required",
             ToolError::RateLimited { .. } => "rate_limited",
             ToolError::Blocked { .. } => "dlp_blocked",
             ToolError::Timeout(_) => "timeout",

@@ -7,7 +7,7 @@
 //! hit is exactly a repeat of the same input: nothing here trusts page ids or version
 //! numbers, and nothing needs invalidating — a new version is a new input. Inputs that share
 //! a sample simply share a bucket. Only the pure part of a stage is memoized: callers still
-//! fetch, authorize, scope, apply DLP actions and audit on every call.
+//! fetch, authorize, check policy, apply DLP actions and audit on every call.
 //!
 //! Bounded by entry count and bytes (inputs plus outputs); the oldest entries go first.
 //! Inputs shorter than [`MemoLimits::min_input_bytes`] are cheaper to recompute than to

@@ -6,7 +6,8 @@
 //!    JSON-RPC `invalid_params` error;
 //! 3. validate arguments against the tool's input schema (errors name the field);
 //! 4. rate limit, per agent;
-//! 5. authorize ([`crate::authorize::Authorizer`]; default deny);
+//! 5. authorize ([`crate::authorize`], the access policy; default deny): the tool-level
+//!    decision here, every resource inside the tool through `ctx.guard`;
 //! 6. DLP on outgoing content (writes): block or redact before anything reaches Confluence;
 //! 7. execute the tool with the agent's connection, within the server's timeout;
 //! 8. shape: the server's size cap and the agent's `outputFormat`;
@@ -25,42 +26,44 @@ use serde_json::Value;
 
 use crate::agents::Agent;
 use crate::audit::AuditEvent;
-use crate::authorize::Decision;
+use crate::authorize;
 use crate::config::ServerConfig;
 use crate::error::ToolError;
 use crate::runtime::{Gateway, Runtime};
 use crate::shape::{self, OutputFormat};
 use crate::tools::catalog::{Entry, ToolContext, selects};
-use crate::tools::scope::SpaceScope;
+use crate::tools::guard::Guard;
 
 /// Whether `server` exposes `entry` (its toolset selectors select the tool).
 pub fn exposes(server: &ServerConfig, entry: &Entry) -> bool {
     server.toolsets.iter().any(|s| selects(s, &entry.spec))
 }
 
-/// The tools `agent` sees on `server`: exposed by the server and allowed by authorization.
+/// The tools `agent` sees on `server`: exposed by the server and visible under the access
+/// policy (the same decision the call makes, so the list and the calls cannot disagree).
 pub fn visible_tools(rt: &Runtime, server: &ServerConfig, agent: &Agent) -> Vec<Tool> {
     rt.catalog
         .iter()
         .filter(|e| exposes(server, e))
-        .filter(|e| rt.authorizer.authorize(agent, server, &e.spec) == Decision::Allow)
+        .filter(|e| authorize::visible(&authorize::grant(&rt.policy, agent, server, &e.spec)))
         .map(|e| e.spec.to_tool())
         .collect()
 }
 
-/// The response budget of `agent` on `server`: the server's cap, lowered by the agent's roles'
-/// caps when every role has one (the most generous role counts).
-pub fn response_budget(rt: &Runtime, server: &ServerConfig, agent: &Agent) -> usize {
-    let roles = &rt.loaded.config.roles;
-    let role_caps: Option<Vec<usize>> = agent
-        .roles
-        .iter()
-        .map(|r| roles.get(r).and_then(|c| c.max_response_chars()))
-        .collect();
-    match role_caps.and_then(|caps| caps.into_iter().max()) {
+/// The response budget of a call: the server's cap, lowered by the allowing rule's
+/// `max_response_chars`.
+pub fn response_budget(server: &ServerConfig, rule: Option<&policy::Rule>) -> usize {
+    match rule.and_then(|r| r.max_response_chars) {
         Some(cap) => cap.min(server.max_response_chars),
         None => server.max_response_chars,
     }
+}
+
+fn unknown_tool(name: &str) -> ErrorData {
+    ErrorData::invalid_params(
+        format!("Unknown tool '{name}'. Call tools/list for the tools this server offers."),
+        None,
+    )
 }
 
 /// What the stages after execution report to the audit stage.
@@ -114,15 +117,18 @@ pub async fn call_tool(
         }
         None => {
             audit("unknown_tool", &Tally::default());
-            return Err(ErrorData::invalid_params(
-                format!("Unknown tool '{name}'. Call tools/list for the tools this server offers."),
-                None,
-            ));
+            return Err(unknown_tool(name));
         }
     };
+    // A tool the policy hides answers exactly like an unknown one.
+    let grant = authorize::grant(&rt.policy, agent, server, &entry.spec);
+    if !authorize::visible(&grant) {
+        audit("hidden_by_policy", &Tally::default());
+        return Err(unknown_tool(name));
+    }
 
     let mut tally = Tally::default();
-    let outcome = run_stages(gw, &rt, agent, server, &entry, arguments, &mut tally).await;
+    let outcome = run_stages(gw, &rt, agent, server, &entry, grant, arguments, &mut tally).await;
     let result = match outcome {
         Ok(result) => {
             audit("ok", &tally);
@@ -136,12 +142,14 @@ pub async fn call_tool(
     Ok(result)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn run_stages(
     gw: &Gateway,
     rt: &Runtime,
     agent: &Arc<Agent>,
     server: &ServerConfig,
     entry: &Entry,
+    grant: policy::ToolGrant,
     arguments: Option<JsonObject>,
     tally: &mut Tally,
 ) -> Result<CallToolResult, ToolError> {
@@ -171,24 +179,37 @@ async fn run_stages(
         });
     }
 
-    // 5. authorize.
-    if let Decision::Deny(reason) = rt.authorizer.authorize(agent, server, &entry.spec) {
-        return Err(ToolError::Forbidden(reason));
+    // 5. authorize: the tool-level decision and the allowing rule's limits; resources are
+    // checked inside the tool by `ctx.guard`.
+    authorize::enforce(&rt.policy, &grant, &entry.spec)?;
+    let rule = grant.limits(&rt.policy);
+    if let Some(rule) = rule
+        && let Some(per_minute) = rule.rate_per_minute
+        && let Err(wait) = gw
+            .limiter
+            .check_rule(&agent.name, &rule.id, per_minute, Instant::now())
+    {
+        return Err(ToolError::RateLimited {
+            limit: f64::from(per_minute) / 60.0,
+            retry_after_ms: wait.as_millis().max(1) as u64,
+        });
     }
+    let dlp_profile = rule
+        .and_then(|r| r.dlp_profile.as_deref())
+        .or(agent.dlp_profile.as_deref());
 
     // 6. DLP on outgoing content.
-    tally.dlp_outgoing = rt.dlp.outgoing(
-        agent.dlp_profile.as_deref(),
-        &mut args,
-        entry.spec.outgoing_content,
-    )?;
+    tally.dlp_outgoing = rt
+        .dlp
+        .outgoing(dlp_profile, &mut args, entry.spec.outgoing_content)?;
     if let Some(decode) = entry.spec.outgoing_encoded {
-        let profile = agent.dlp_profile.as_deref();
-        tally.dlp_outgoing += decode(&mut args, &mut |text| rt.dlp.outgoing_text(profile, text))?;
+        tally.dlp_outgoing += decode(&mut args, &mut |text| {
+            rt.dlp.outgoing_text(dlp_profile, text)
+        })?;
     }
 
     // 7. execute.
-    let budget = response_budget(rt, server, agent);
+    let budget = response_budget(server, rule);
     let connection = rt.connections.get(&agent.connection).ok_or_else(|| {
         ToolError::Internal(format!(
             "agent's connection '{}' is not configured",
@@ -198,7 +219,12 @@ async fn run_stages(
     let ctx = ToolContext {
         client: connection.client.clone(),
         agent: agent.clone(),
-        scope: SpaceScope::new(&agent.spaces, connection.space_ids.clone()),
+        guard: Guard::new(
+            rt.policy.clone(),
+            Arc::new(grant),
+            connection.resources.clone(),
+            entry.spec.name,
+        ),
         max_chars: budget,
         attachments: rt.loaded.config.attachments,
     };
@@ -212,9 +238,7 @@ async fn run_stages(
     let mut structured = (format != OutputFormat::Text).then_some(output.structured);
 
     // 9. DLP on what the agent receives.
-    tally.dlp_result = rt
-        .dlp
-        .result(agent.dlp_profile.as_deref(), &mut text, &mut structured)?;
+    tally.dlp_result = rt.dlp.result(dlp_profile, &mut text, &mut structured)?;
     tally.response_chars = text.chars().count();
 
     Ok(shape::success(text, structured, format))

@@ -17,6 +17,8 @@ pub struct RateLimiter {
     rate: f64,
     burst: f64,
     buckets: Mutex<HashMap<String, Bucket>>,
+    /// Per (agent, policy rule) buckets for rules with `rate_per_minute`.
+    rule_buckets: Mutex<HashMap<(String, String), Bucket>>,
 }
 
 impl RateLimiter {
@@ -25,6 +27,7 @@ impl RateLimiter {
             rate: config.calls_per_second.max(0.0),
             burst: f64::from(config.burst.max(1)),
             buckets: Mutex::new(HashMap::new()),
+            rule_buckets: Mutex::new(HashMap::new()),
         }
     }
 
@@ -51,6 +54,37 @@ impl RateLimiter {
             Ok(())
         } else {
             Err(Duration::from_secs_f64((1.0 - bucket.tokens) / self.rate))
+        }
+    }
+}
+
+impl RateLimiter {
+    /// Takes one token for `agent` under policy rule `rule`, which allows `per_minute` calls
+    /// a minute (up to a minute's worth at once), or says how long to wait.
+    pub fn check_rule(
+        &self,
+        agent: &str,
+        rule: &str,
+        per_minute: u32,
+        now: Instant,
+    ) -> Result<(), Duration> {
+        let rate = f64::from(per_minute.max(1)) / 60.0;
+        let burst = f64::from(per_minute.max(1));
+        let mut buckets = self.rule_buckets.lock().unwrap_or_else(|p| p.into_inner());
+        let bucket = buckets
+            .entry((agent.to_owned(), rule.to_owned()))
+            .or_insert(Bucket {
+                tokens: burst,
+                updated: now,
+            });
+        let elapsed = now.saturating_duration_since(bucket.updated).as_secs_f64();
+        bucket.tokens = (bucket.tokens + elapsed * rate).min(burst);
+        bucket.updated = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - bucket.tokens) / rate))
         }
     }
 }

@@ -19,16 +19,18 @@ use hmac::{KeyInit, Mac};
 
 use crate::agents::{AgentDirectory, AgentRegistry, KeyHasher};
 use crate::audit::{AuditSink, TracingAudit};
-use crate::authorize::{Authorizer, RoleAuthorizer};
 use crate::config::{AgentConfig, ConnectionConfig, Loaded, ServerConfig};
 use crate::ratelimit::RateLimiter;
 use crate::redact::DlpStage;
 use crate::store::{Store, StoreError, StoredAgent};
 use crate::tools::catalog::Catalog;
-use crate::tools::scope::SpaceIdCache;
+use crate::tools::guard::ResourceCache;
 
 /// How often a running gateway checks the store for agent changes.
 pub const AGENTS_REFRESH: Duration = Duration::from_secs(1);
+
+/// How often a running gateway checks its policy file for changes.
+pub const POLICY_REFRESH: Duration = Duration::from_secs(1);
 
 /// How long the store may be unreadable before stored agents are refused.
 pub const STORE_STALE_LIMIT: Duration = Duration::from_secs(10);
@@ -36,7 +38,8 @@ pub const STORE_STALE_LIMIT: Duration = Duration::from_secs(10);
 /// A Confluence connection: the client and what calls through it share.
 pub struct Connection {
     pub client: confluence::Client,
-    pub space_ids: SpaceIdCache,
+    /// Resolved spaces and content (space, labels, ancestors) for policy checks.
+    pub resources: Arc<ResourceCache>,
 }
 
 /// What a configuration builds into.
@@ -48,7 +51,8 @@ pub struct Runtime {
     hasher: KeyHasher,
     pub connections: HashMap<String, Connection>,
     pub catalog: Arc<Catalog>,
-    pub authorizer: Arc<dyn Authorizer>,
+    /// The compiled access policy (also at `loaded.policy`).
+    pub policy: Arc<policy::Policy>,
     pub audit: Arc<dyn AuditSink>,
     pub dlp: DlpStage,
 }
@@ -105,7 +109,7 @@ impl Runtime {
             hasher,
             connections,
             catalog,
-            authorizer: Arc::new(RoleAuthorizer::new(config.roles.clone())),
+            policy: loaded.policy.clone(),
             audit: Arc::new(TracingAudit),
             dlp,
             loaded,
@@ -154,7 +158,8 @@ fn merge_agents(loaded: &Loaded, stored: &[StoredAgent], store_path: &Path) -> M
             continue;
         }
         if agent.enabled
-            && let Some((field, message)) = crate::config::agent_problem(&loaded.config, agent)
+            && let Some((field, message)) =
+                crate::config::agent_problem(&loaded.config, &loaded.policy, agent)
         {
             problems.push(format!(
                 "stored agent '{}' {field}: {message}; fix {} or run `confluence-gateway agents \
@@ -224,7 +229,8 @@ fn derive_hash_key(secret: &str) -> Result<dlp::HashKey, BuildError> {
     Ok(dlp::HashKey::new(mac.finalize().into_bytes().to_vec())?)
 }
 
-fn connect(conn: &ConnectionConfig) -> Result<Connection, BuildError> {
+/// The client (and resource cache) for one `[[connections]]` entry.
+pub fn connect(conn: &ConnectionConfig) -> Result<Connection, BuildError> {
     let fail = |message: String| BuildError::Connection {
         name: conn.name.clone(),
         message,
@@ -254,7 +260,7 @@ fn connect(conn: &ConnectionConfig) -> Result<Connection, BuildError> {
     .map_err(|e| fail(e.to_string()))?;
     Ok(Connection {
         client,
-        space_ids: SpaceIdCache::default(),
+        resources: Arc::default(),
     })
 }
 
@@ -267,6 +273,9 @@ pub struct Gateway {
     /// Serialises reloads and store refreshes, so a refresh never writes into a runtime that a
     /// reload has just replaced.
     sync: tokio::sync::Mutex<AgentSync>,
+    /// Why the last reload (SIGHUP or a policy file change) failed; cleared by a good one.
+    /// `/readyz` shows it: the gateway keeps serving with the configuration it had.
+    reload_problem: std::sync::Mutex<Option<String>>,
 }
 
 /// What the gateway last saw of the store's agents.
@@ -296,6 +305,7 @@ impl Gateway {
                 last_read: Instant::now(),
                 stored_refused: false,
             }),
+            reload_problem: std::sync::Mutex::new(None),
         }))
     }
 
@@ -326,6 +336,78 @@ impl Gateway {
             stored_refused: false,
         };
         Ok(())
+    }
+
+    /// Reads the configuration (and the policy file it names) again and swaps the runtime;
+    /// on any problem the running runtime stays and the problem is kept for `/readyz`.
+    pub async fn reload_from(&self, config_path: &Path) -> Result<(), String> {
+        let result = match crate::config::load(config_path) {
+            Ok(loaded) => self.reload(loaded).await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        *self
+            .reload_problem
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = result.as_ref().err().cloned();
+        result
+    }
+
+    /// Why the last reload failed, while the previous configuration and policy stay in force.
+    pub fn reload_problem(&self) -> Option<String> {
+        self.reload_problem
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Polls the policy's file every `every` (the `policy_file` when the configuration names
+    /// one, else the configuration file itself) and reloads when its modification time or
+    /// size changes. An invalid new version is logged and shown on `/readyz`; the policy in
+    /// force stays. The task ends when the gateway is dropped.
+    pub fn watch_policy(
+        self: &Arc<Self>,
+        config_path: std::path::PathBuf,
+        every: Duration,
+    ) -> tokio::task::JoinHandle<()> {
+        let gateway = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut seen: Option<(std::path::PathBuf, Option<(std::time::SystemTime, u64)>)> = None;
+            loop {
+                tick.tick().await;
+                let Some(gateway) = gateway.upgrade() else {
+                    return;
+                };
+                let watched = gateway
+                    .runtime()
+                    .loaded
+                    .policy_file
+                    .clone()
+                    .unwrap_or_else(|| config_path.clone());
+                let stamp = std::fs::metadata(&watched)
+                    .ok()
+                    .and_then(|m| Some((m.modified().ok()?, m.len())));
+                let changed = match &seen {
+                    Some((path, old)) => *path == watched && *old != stamp,
+                    None => false,
+                };
+                seen = Some((watched.clone(), stamp));
+                if !changed {
+                    continue;
+                }
+                match gateway.reload_from(&config_path).await {
+                    Ok(()) => tracing::info!(
+                        "{} changed: configuration and policy reloaded",
+                        watched.display()
+                    ),
+                    Err(e) => tracing::error!(
+                        "{} changed but cannot be used, keeping the policy in force: {e}",
+                        watched.display()
+                    ),
+                }
+            }
+        })
     }
 
     /// Checks the store's agents version and, if it moved, rebuilds the agent registry from

@@ -1,4 +1,4 @@
-//! Interim space scoping of the blogposts and users toolsets over real MCP calls to the
+//! Access policy (space rules) on the blogposts and users toolsets over real MCP calls to the
 //! in-process demo: content outside an agent's spaces answers "not found" whether it is read,
 //! listed, inspected for restrictions or written, and nothing is changed in Confluence.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -39,8 +39,10 @@ fn configure(dir: &Path, site: &str) -> String {
         )
         .replace("agents = []", "agents = [\"*\"]")
         .replace(
-            "reader = [\"*:read\"]",
-            "reader = [\"*:read\"]\nsearcher = { toolsets = [\"pages:read\"], max_response_chars = 1000 }",
+            "roles = [\"reader\"]\ntoolsets = [\"*:read\"]\n",
+            "roles = [\"reader\"]\ntoolsets = [\"*:read\"]\nspaces = [\"ENG\"]\n\n\
+             [[policy.rules]]\nid = \"searchers-search\"\neffect = \"allow\"\nroles = [\"searcher\"]\n\
+             toolsets = [\"pages:read\"]\nmax_response_chars = 1000\n",
         );
     std::fs::write(&config, text).unwrap();
     config_s
@@ -75,6 +77,20 @@ async fn init_agents_serve_reload_and_stdio() {
         "reader",
         "--space",
         "ENG",
+        "--config",
+        &config,
+    ]);
+    // Per-agent spaces moved to the policy: the old flag says what to write instead.
+    assert!(
+        !ok && err.contains("spaces") && err.contains("[[policy.rules]]"),
+        "{out}{err}"
+    );
+    let (ok, out, err) = run(&[
+        "agents",
+        "add",
+        "reader-bot",
+        "--role",
+        "reader",
         "--config",
         &config,
     ]);

@@ -480,7 +480,7 @@ fn in_process_config(data_dir: &Path, declared_hash: &str) -> gateway::config::L
     let text = format!(
         "data_dir = {}\n[security]\nkey_secret = \"{}\"\n\
          [[connections]]\nname = \"default\"\nsite_url = \"http://127.0.0.1:9\"\nemail = \"a@b.c\"\ntoken = \"t\"\n\
-         [roles]\nreader = [\"*:read\"]\n\
+         [[policy.rules]]\nid = \"readers\"\neffect = \"allow\"\nroles = [\"reader\"]\ntoolsets = [\"*:read\"]\n\
          [[agents]]\nname = \"declared-bot\"\nroles = [\"reader\"]\nconnection = \"default\"\nkey_hash = \"{declared_hash}\"\n",
         toml::Value::from(data_dir.display().to_string()),
         SECRET

@@ -68,14 +68,14 @@ pub struct ConfigArg {
 pub struct AddArgs {
     /// The agent's name.
     name: String,
-    /// A role from [roles]; repeat for several.
+    /// A role that [[policy.rules]] grant (`roles = [...]` in a rule); repeat for several.
     #[arg(long = "role", value_name = "ROLE")]
     roles: Vec<String>,
     /// The connection its calls go through (default: the first one).
     #[arg(long, value_name = "NAME")]
     connection: Option<String>,
-    /// Interim space scope: a space key it may use; repeat for several (default: all).
-    #[arg(long = "space", value_name = "KEY")]
+    /// Removed: spaces are limited by [[policy.rules]]; passing it fails with the rule to write.
+    #[arg(long = "space", value_name = "KEY", hide = true)]
     spaces: Vec<String>,
     /// RFC 3339 expiry, e.g. 2027-01-01T00:00:00Z.
     #[arg(long, value_name = "TIME")]
@@ -180,7 +180,9 @@ async fn run_agents(
                 spaces: args.spaces,
                 dlp_profile: args.dlp_profile,
             };
-            if let Some((field, message)) = config::agent_problem(&loaded.config, &agent) {
+            if let Some((field, message)) =
+                config::agent_problem(&loaded.config, &loaded.policy, &agent)
+            {
                 bail!("not added: {field}: {message}");
             }
             if args.toml {

@@ -3,6 +3,7 @@
 
 mod admin;
 mod dlp;
+mod policy;
 mod serve;
 
 use std::process::ExitCode;
@@ -55,6 +56,9 @@ enum Command {
     /// Data loss prevention: find and redact secrets and personal data.
     #[command(subcommand)]
     Dlp(dlp::DlpCommand),
+    /// Access policy: explain a decision, check a policy file.
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
     /// Print the version of this build.
     Version,
 }
@@ -82,6 +86,7 @@ pub fn run() -> ExitCode {
         Command::Agents(command) => admin::agents(command),
         Command::Tools(command) => admin::tools(command),
         Command::Dlp(command) => dlp::run(command),
+        Command::Policy(command) => policy::run(command),
         Command::Version => {
             println!("confluence-gateway {}", env!("CARGO_PKG_VERSION"));
             Ok(Outcome::Clean)

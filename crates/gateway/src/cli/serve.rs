@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, anyhow};
 use clap::Args;
-use gateway::runtime::{AGENTS_REFRESH, Gateway, STORE_STALE_LIMIT};
+use gateway::runtime::{AGENTS_REFRESH, Gateway, POLICY_REFRESH, STORE_STALE_LIMIT};
 use gateway::store::Store;
 
 use super::Outcome;
@@ -80,6 +80,7 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<Outcome> {
     tokio_runtime()?.block_on(async {
         let gw = open_gateway(loaded).await?;
         let _store_watch = gw.watch_store(AGENTS_REFRESH, STORE_STALE_LIMIT);
+        let _policy_watch = gw.watch_policy(args.config.clone(), POLICY_REFRESH);
         let serving = gateway::mcp::http::bind(gw.clone(), addr)
             .await
             .with_context(|| format!("listening on {addr}"))?;
@@ -123,13 +124,9 @@ async fn wait_for_stop(gw: &Gateway, config: Option<&std::path::Path>) {
                 _ = term.recv() => return,
                 _ = hup.recv() => {
                     let Some(config) = config else { continue };
-                    let reloaded = match gateway::config::load(config) {
-                        Ok(loaded) => gw.reload(loaded).await.map_err(anyhow::Error::from),
-                        Err(e) => Err(e.into()),
-                    };
-                    match reloaded {
-                        Ok(()) => tracing::info!("configuration and stored agents reloaded"),
-                        Err(e) => tracing::error!("reload failed, keeping the running configuration: {e:#}"),
+                    match gw.reload_from(config).await {
+                        Ok(()) => tracing::info!("configuration, policy and stored agents reloaded"),
+                        Err(e) => tracing::error!("reload failed, keeping the running configuration: {e}"),
                     }
                 }
             }

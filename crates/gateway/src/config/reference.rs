@@ -19,7 +19,7 @@ pub fn reference_markdown() -> String {
          Generated from the configuration types by `UPDATE_CONFIG_REFERENCE=1 cargo test -p gateway \
          config_reference` (a test fails when this file is out of date). `confluence-gateway init` \
          writes a commented starter file.\n\n\
-         Toolset selectors (in `[[servers]].toolsets` and `[roles]`): a family name such as \
+         Toolset selectors (in `[[servers]].toolsets` and policy rules' `toolsets`): a family name such as \
          `pages` selects all of its tools, `pages:read` only its read-only ones, `*` every tool \
          and `*:read` every read-only tool. Secrets (`token`, `key_secret`) can come from \
          environment variables instead (`token_env`, `key_secret_env`).\n\n",

@@ -1,5 +1,5 @@
 //! Checks a parsed configuration for what serde cannot: references between tables (agents →
-//! connections and roles), unique names and paths, known toolsets, valid
+//! connections and policy roles), unique names and paths, known toolsets, valid
 //! hashes, times and DLP policies. Each error names the key and, for tables, the line.
 
 use std::collections::BTreeSet;
@@ -37,6 +37,58 @@ impl Checker<'_> {
 pub fn selector_is_known(selector: &str, families: &BTreeSet<&str>) -> bool {
     let family = selector.strip_suffix(":read").unwrap_or(selector);
     family == "*" || families.contains(family)
+}
+
+/// The `[[policy.rules]]` that grant what a legacy `[roles]` table granted.
+fn translate_roles(roles: &toml::Table) -> String {
+    let mut out = String::new();
+    for (role, value) in roles {
+        let (toolsets, cap) = match value {
+            toml::Value::Array(a) => (a.clone(), None),
+            toml::Value::Table(t) => (
+                t.get("toolsets")
+                    .and_then(|v| v.as_array())
+                    .cloned()
+                    .unwrap_or_default(),
+                t.get("max_response_chars").and_then(|v| v.as_integer()),
+            ),
+            _ => (Vec::new(), None),
+        };
+        let toolsets: Vec<String> = toolsets
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(|s| format!("{s:?}"))
+            .collect();
+        out.push_str(&format!(
+            "[[policy.rules]]\nid = \"role-{role}\"\neffect = \"allow\"\nroles = [{role:?}]\ntoolsets = [{}]\n{}\n",
+            toolsets.join(", "),
+            cap.map(|n| format!("max_response_chars = {n}\n"))
+                .unwrap_or_default()
+        ));
+    }
+    out
+}
+
+/// Checks `[[agents]]` against the rest, once the policy is compiled (roles must appear in
+/// some rule).
+pub(super) fn validate_agents(loaded: &Loaded, text: &str) -> Result<(), ConfigError> {
+    let c = &loaded.config;
+    let check = Checker {
+        path: &loaded.path,
+        text,
+    };
+    let mut agent_names = BTreeSet::new();
+    for (i, agent) in loaded.agents.iter().enumerate() {
+        let key = format!("agents[{i}] ('{}')", agent.name);
+        let span = c.agents.get(i).map(|a| a.span());
+        if !agent_names.insert(agent.name.as_str()) {
+            return Err(check.err(key, span, "duplicate agent name".into()));
+        }
+        if let Some((field, message)) = agent_problem(c, &loaded.policy, agent) {
+            return Err(check.err(format!("{key}.{field}"), span, message));
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn validate(loaded: &Loaded, text: &str) -> Result<(), ConfigError> {
@@ -83,34 +135,15 @@ pub(super) fn validate(loaded: &Loaded, text: &str) -> Result<(), ConfigError> {
             return Err(check.err(key, span, "set `token_env` (or `token`)".into()));
         }
     }
-    for (role, config) in &c.roles {
-        if config.max_response_chars().is_some_and(|n| n < 1_000) {
-            return Err(check.err(
-                format!("roles.{role}.max_response_chars"),
-                None,
-                "must be at least 1000".into(),
-            ));
-        }
-        for s in config.toolsets() {
-            if !selector_is_known(s, &families) {
-                return Err(check.err(
-                    format!("roles.{role}"),
-                    None,
-                    format!("unknown toolset '{s}' (known: {})", known(&families)),
-                ));
-            }
-        }
-    }
-    let mut agent_names = BTreeSet::new();
-    for (i, agent) in loaded.agents.iter().enumerate() {
-        let key = format!("agents[{i}] ('{}')", agent.name);
-        let span = c.agents.get(i).map(|a| a.span());
-        if !agent_names.insert(agent.name.as_str()) {
-            return Err(check.err(key, span, "duplicate agent name".into()));
-        }
-        if let Some((field, message)) = agent_problem(c, agent) {
-            return Err(check.err(format!("{key}.{field}"), span, message));
-        }
+    if let Some(roles) = &c.roles {
+        return Err(check.err(
+            "roles".into(),
+            None,
+            format!(
+                "[roles] was replaced by access policy rules. Replace the [roles] table with:\n{}",
+                translate_roles(roles)
+            ),
+        ));
     }
     let mut paths = BTreeSet::new();
     let mut server_names = BTreeSet::new();
@@ -183,7 +216,11 @@ pub(super) fn validate(loaded: &Loaded, text: &str) -> Result<(), ConfigError> {
 /// What is wrong with one agent's references to the rest of the configuration (connection,
 /// roles, DLP profile) or its own fields (expiry, key hash), as (field, message). Used for
 /// `[[agents]]` here, and for stored agents by `agents add` and at start.
-pub fn agent_problem(c: &Config, agent: &AgentConfig) -> Option<(&'static str, String)> {
+pub fn agent_problem(
+    c: &Config,
+    policy: &policy::Policy,
+    agent: &AgentConfig,
+) -> Option<(&'static str, String)> {
     if !c
         .connections
         .iter()
@@ -194,8 +231,23 @@ pub fn agent_problem(c: &Config, agent: &AgentConfig) -> Option<(&'static str, S
             format!("no connection named '{}'", agent.connection),
         ));
     }
-    if let Some(role) = agent.roles.iter().find(|r| !c.roles.contains_key(*r)) {
-        return Some(("roles", format!("no role named '{role}' in [roles]")));
+    if let Some(role) = agent.roles.iter().find(|r| !policy.mentions_role(r)) {
+        return Some((
+            "roles",
+            format!("no role named '{role}': no policy rule has it in `roles`"),
+        ));
+    }
+    if !agent.spaces.is_empty() {
+        return Some((
+            "spaces",
+            format!(
+                "per-agent `spaces` was replaced by access policy. Remove it and add a rule such as \
+                 [[policy.rules]] id = \"{}-spaces\" effect = \"allow\" agents = [\"{}\"] \
+                 toolsets = [\"*\"] spaces = {:?} (and make sure no other rule allows this agent \
+                 more); stored agents: `agents revoke` and `agents add` it again without --space",
+                agent.name, agent.name, agent.spaces
+            ),
+        ));
     }
     if let Some(expiry) = &agent.expires_at
         && chrono::DateTime::parse_from_rfc3339(expiry).is_err()

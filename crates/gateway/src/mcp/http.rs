@@ -9,6 +9,8 @@
 //!    answers without a session; 2026-07-28 clients are stateless by design).
 //!
 //! The configuration is read per request, so a reload applies to the next request.
+//! `/healthz` and `/readyz` answer without a key; `/readyz` (Host-checked) shows a failed
+//! reload.
 
 use std::sync::Arc;
 
@@ -27,7 +29,41 @@ use crate::runtime::Gateway;
 
 /// The axum router serving every virtual server of `gateway`.
 pub fn router(gateway: Arc<Gateway>) -> axum::Router {
-    axum::Router::new().fallback(front_door).with_state(gateway)
+    axum::Router::new()
+        .route("/healthz", axum::routing::get(healthz))
+        .route("/readyz", axum::routing::get(readyz))
+        .fallback(front_door)
+        .with_state(gateway)
+}
+
+/// Liveness: the process answers.
+async fn healthz() -> Response {
+    axum::Json(json!({"status": "ok"})).into_response()
+}
+
+/// Readiness: the gateway serves with a valid configuration and policy. After a failed
+/// reload it still serves (with the previous ones) and says why here, as `degraded`.
+async fn readyz(State(gateway): State<Arc<Gateway>>, req: Request) -> Response {
+    let rt = gateway.runtime();
+    // What it shows is meant for operators, not for pages a browser was tricked into.
+    if let Some(refusal) = refuse_host_or_origin(req.headers(), req.uri(), &rt.loaded.config.listen)
+    {
+        return refusal;
+    }
+    let policy = json!({
+        "rules": rt.policy.rules().len(),
+        "source": rt.loaded.policy_file.as_ref().unwrap_or(&rt.loaded.path).display().to_string(),
+    });
+    match gateway.reload_problem() {
+        None => axum::Json(json!({"status": "ready", "policy": policy})).into_response(),
+        Some(problem) => axum::Json(json!({
+            "status": "degraded",
+            "policy": policy,
+            "reload_error": problem,
+            "note": "the last reload failed; the previous configuration and policy stay in force",
+        }))
+        .into_response(),
+    }
 }
 
 async fn front_door(State(gateway): State<Arc<Gateway>>, mut req: Request) -> Response {

@@ -1,7 +1,8 @@
 //! The `blogposts` toolset: list a space's blog posts, read one (any body format, windowed and
 //! sectioned exactly as get_page), create, update (the version handled for the agent, a stale
 //! `base_version` reported as a conflict) and delete (to the trash). Every tool checks the
-//! post's space against the agent's scope, as the pages tools do.
+//! post against the access policy (space, labels), as the pages tools do, and lists are
+//! filtered item by item.
 
 use futures_util::TryStreamExt;
 use schemars::JsonSchema;
@@ -10,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::ToolError;
 use crate::tools::body::{self, BodyView, OutlineItem, ReadFormat, WriteFormat};
 use crate::tools::catalog::{Access, ToolContext, ToolOutput, ToolSpec};
-use crate::tools::pages::{limit, scoped_space};
+use crate::tools::pages::{hidden_if_missing, limit, scoped_space};
 
 const TOOLSET: &str = "blogposts";
 
@@ -109,18 +110,26 @@ impl BlogPostSummary {
     }
 }
 
-/// Fetches a blog post (body in `format` if given) and checks it is inside the agent's scope.
+/// Fetches a blog post (body in `format` if given) and checks it against the access policy.
+/// Hidden and missing posts answer alike.
 async fn scoped_blog_post(
     ctx: &ToolContext,
     id: &str,
     format: Option<confluence::models::BodyFormat>,
 ) -> Result<confluence::models::BlogPost, ToolError> {
-    let post = ctx.client.blogpost(id, format).await?;
-    ctx.scope
-        .check_space_id(
+    let what = format!("blog post {id}");
+    let post = ctx
+        .client
+        .blogpost(id, format)
+        .await
+        .map_err(|e| hidden_if_missing(ctx, e, &what))?;
+    ctx.guard
+        .check(
             &ctx.client,
+            policy::ContentType::Blogpost,
+            id,
             post.space_id.as_deref(),
-            &format!("blog post {id}"),
+            &what,
         )
         .await?;
     Ok(post)
@@ -161,10 +170,21 @@ async fn list(ctx: ToolContext, args: ListArgs) -> Result<ToolOutput, ToolError>
         max_pages: None,
         page_size: Some((max + 1).min(250) as u32),
     };
-    let mut posts: Vec<confluence::models::BlogPost> = ctx
+    let posts: Vec<confluence::models::BlogPost> = ctx
         .client
         .blogposts_matching(&query, caps)
         .try_collect()
+        .await?;
+    let space_id = space.id.clone();
+    let mut posts = ctx
+        .guard
+        .retain_visible(&ctx.client, posts, |p| {
+            Some((
+                policy::ContentType::Blogpost,
+                p.id.clone(),
+                Some(space_id.clone()),
+            ))
+        })
         .await?;
     let truncated = posts.len() > max;
     posts.truncate(max);
@@ -281,6 +301,9 @@ pub struct CreateArgs {
 
 async fn create(ctx: ToolContext, args: CreateArgs) -> Result<ToolOutput, ToolError> {
     let space = scoped_space(&ctx, &args.space_key).await?;
+    ctx.guard
+        .check_new(&ctx.client, &space.key, None, policy::ContentType::Blogpost)
+        .await?;
     let storage = body::to_storage(&args.body, args.body_format.unwrap_or_default())?;
     let post = ctx
         .client

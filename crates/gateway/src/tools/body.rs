@@ -68,7 +68,7 @@ pub fn render_body(
 /// than the rest of a `get_page` call together, and agents read the same pages repeatedly.
 /// The memo is keyed by the whole storage text (see [`crate::memo`]), so it is a pure cache
 /// of a pure function: each call still fetches the page with its own credentials and checks
-/// its scope first, and DLP still runs on what each agent receives.
+/// the policy first, and DLP still runs on what each agent receives.
 pub fn storage_to_markdown(storage: &str) -> Result<Arc<str>, content::ContentError> {
     static CONVERSIONS: LazyLock<StringMemo<Arc<str>>> = LazyLock::new(|| {
         StringMemo::new(MemoLimits {

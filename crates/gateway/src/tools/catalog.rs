@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::agents::Agent;
 use crate::error::ToolError;
-use crate::tools::scope::SpaceScope;
+use crate::tools::guard::Guard;
 
 /// One registered family: its toolset name and its tools.
 pub struct Family {
@@ -90,6 +90,9 @@ pub struct ToolSpec {
     pub input_schema: Arc<JsonObject>,
     pub output_schema: Arc<JsonObject>,
     pub access: Access,
+    /// The action class policy rules match on (`actions = [...]`): derived from `access` and
+    /// the name (`search*` → search, `delete_*` → delete), or set with [`ToolSpec::action`].
+    pub action: policy::Action,
     pub idempotent: bool,
     /// Arguments whose text is written into Confluence: DLP inspects them before execution.
     pub outgoing_content: &'static [&'static str],
@@ -146,10 +149,28 @@ impl ToolSpec {
             input_schema,
             output_schema,
             access,
+            action: derive_action(name, access),
             idempotent: access == Access::Read,
             outgoing_content: &[],
             outgoing_encoded: None,
             handler,
+        }
+    }
+
+    /// Sets the action class explicitly (space administration is `admin`).
+    pub fn action(mut self, action: policy::Action) -> ToolSpec {
+        self.action = action;
+        self
+    }
+
+    /// How policy sees this tool on `server`.
+    pub fn policy_ref<'a>(&'a self, server: &'a str) -> policy::ToolRef<'a> {
+        policy::ToolRef {
+            server,
+            name: self.name,
+            toolset: self.toolset,
+            read_only: self.read_only(),
+            action: self.action,
         }
     }
 
@@ -187,6 +208,32 @@ impl ToolSpec {
     }
 }
 
+/// The default action class: reads whose name starts with `search` are searches, tools named
+/// `delete_*` delete, other writes write.
+fn derive_action(name: &str, access: Access) -> policy::Action {
+    match access {
+        Access::Read if name.starts_with("search") => policy::Action::Search,
+        Access::Read => policy::Action::Read,
+        _ if name.starts_with("delete_") => policy::Action::Delete,
+        _ => policy::Action::Write,
+    }
+}
+
+/// (name, toolset) of every tool, for checking policy rules without building the catalog.
+pub fn tool_names() -> &'static [(String, String)] {
+    static NAMES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        FAMILIES
+            .iter()
+            .flat_map(|f| {
+                (f.tools)()
+                    .into_iter()
+                    .map(|t| (t.name.to_owned(), t.toolset.to_owned()))
+            })
+            .collect()
+    })
+}
+
 /// Whether toolset selector `selector` (`pages`, `pages:read`, `*`, `*:read`) selects `tool`.
 pub fn selects(selector: &str, tool: &ToolSpec) -> bool {
     let (family, read_only) = match selector.strip_suffix(":read") {
@@ -202,8 +249,8 @@ pub struct ToolContext {
     /// The Confluence client of the agent's connection.
     pub client: confluence::Client,
     pub agent: Arc<Agent>,
-    /// Interim space scoping of the agent (until policies arrive).
-    pub scope: SpaceScope,
+    /// The access policy for this call: checks spaces, content and list items.
+    pub guard: Guard,
     /// The server's response budget in characters; tools default `max_chars` to it.
     pub max_chars: usize,
     /// Size caps of the attachment tools (`[attachments]`).

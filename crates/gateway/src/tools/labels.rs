@@ -1,6 +1,6 @@
 //! The `labels` toolset: read the labels of a page, blog post or attachment, add labels to a
-//! page or blog post, and remove one. The content's space is checked against the agent's
-//! scope before anything is read or changed. Labels are text written into Confluence, so the
+//! page or blog post, and remove one. The content is checked against the access
+//! policy (attachments on their page) before anything is read or changed. Labels are text written into Confluence, so the
 //! pipeline's DLP inspects them first; a label that held a secret comes back redacted and is
 //! refused here with a clear reason.
 
@@ -173,7 +173,7 @@ impl LabelInfo {
     }
 }
 
-/// Labelled content, found and checked against the agent's scope.
+/// Labelled content, found and checked against the access policy.
 struct Located {
     id: String,
     kind: ContentType,
@@ -181,51 +181,75 @@ struct Located {
 }
 
 /// Finds the content `id` names (trying a page, then a blog post, when the type is not given)
-/// and fails unless its space is in the agent's scope.
+/// and fails unless the access policy lets the agent use it (attachments are checked on
+/// their page or blog post). Hidden and missing content answer alike.
 async fn locate(
     ctx: &ToolContext,
     id: &str,
     kind: Option<ContentType>,
 ) -> Result<Located, ToolError> {
+    let given = kind;
     let kind = kind.unwrap_or(if id.starts_with("att") {
         ContentType::Attachment
     } else {
         ContentType::Page
     });
-    let (kind, title, space_id) = match kind {
+    let what = match (given, kind) {
+        (None, ContentType::Page) => format!("page or blog post {id}"),
+        (_, k) => format!("{} {id}", k.as_str()),
+    };
+    let hide = |e: confluence::Error| crate::tools::pages::hidden_if_missing(ctx, e, &what);
+    let (kind, title, container, space_id) = match kind {
         ContentType::Page => match ctx.client.page(id, None).await {
-            Ok(page) => (ContentType::Page, page.title, page.space_id),
-            Err(confluence::Error::NotFound { .. }) => {
-                let post = ctx.client.blogpost(id, None).await.map_err(|e| match e {
-                    confluence::Error::NotFound { .. } => {
-                        ToolError::NotFound(format!("no page or blog post with id {id}"))
-                    }
-                    other => other.into(),
-                })?;
-                (ContentType::Blogpost, post.title, post.space_id)
+            Ok(page) => (
+                ContentType::Page,
+                page.title,
+                (policy::ContentType::Page, page.id),
+                page.space_id,
+            ),
+            Err(confluence::Error::NotFound { .. }) if given.is_none() => {
+                let post = ctx.client.blogpost(id, None).await.map_err(hide)?;
+                (
+                    ContentType::Blogpost,
+                    post.title,
+                    (policy::ContentType::Blogpost, post.id),
+                    post.space_id,
+                )
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(hide(e)),
         },
         ContentType::Blogpost => {
-            let post = ctx.client.blogpost(id, None).await?;
-            (ContentType::Blogpost, post.title, post.space_id)
+            let post = ctx.client.blogpost(id, None).await.map_err(hide)?;
+            (
+                ContentType::Blogpost,
+                post.title,
+                (policy::ContentType::Blogpost, post.id),
+                post.space_id,
+            )
         }
         ContentType::Attachment => {
-            let attachment = ctx.client.attachment(id).await?;
+            let attachment = ctx.client.attachment(id).await.map_err(hide)?;
             // Attachments do not name their space; their page or blog post does.
-            let space_id = match (&attachment.page_id, &attachment.blog_post_id) {
-                (Some(page), _) => ctx.client.page(page, None).await?.space_id,
-                (None, Some(post)) => ctx.client.blogpost(post, None).await?.space_id,
-                (None, None) => None,
+            let container = match (&attachment.page_id, &attachment.blog_post_id) {
+                (Some(page), _) => (policy::ContentType::Page, page.clone()),
+                (None, Some(post)) => (policy::ContentType::Blogpost, post.clone()),
+                (None, None) => return Err(ctx.guard.hidden(&what)),
             };
-            (ContentType::Attachment, attachment.title, space_id)
+            (ContentType::Attachment, attachment.title, container, None)
         }
     };
-    ctx.scope
-        .check_space_id(
+    let as_type = match kind {
+        ContentType::Attachment => Some(policy::ContentType::Attachment),
+        _ => None,
+    };
+    ctx.guard
+        .check_as(
             &ctx.client,
+            container.0,
+            &container.1,
             space_id.as_deref(),
-            &format!("{} {id}", kind.as_str()),
+            as_type,
+            &what,
         )
         .await?;
     Ok(Located {
@@ -329,6 +353,7 @@ pub async fn add_labels(ctx: ToolContext, args: AddArgs) -> Result<ToolOutput, T
     let content = locate(&ctx, &args.content_id, args.content_type.map(Into::into)).await?;
     let names_to_add: Vec<&str> = wanted.iter().map(String::as_str).collect();
     ctx.client.add_labels(&content.id, &names_to_add).await?;
+    ctx.guard.cache().forget(&content.id);
     let (labels, truncated) = current_labels(&ctx, &content, 250).await?;
     let added: Vec<String> = wanted;
     let text = format!(
@@ -374,6 +399,7 @@ pub async fn remove_label(ctx: ToolContext, args: RemoveArgs) -> Result<ToolOutp
             )),
             other => other.into(),
         })?;
+    ctx.guard.cache().forget(&content.id);
     let (labels, truncated) = current_labels(&ctx, &content, 250).await?;
     let text = format!(
         "Removed `{label}` from {}. Labels now: {}",

@@ -1,5 +1,5 @@
-//! Tool families, one module each, and what they share: the registry ([`catalog`]), interim
-//! space scoping ([`scope`]) and body rendering helpers ([`body`]).
+//! Tool families, one module each, and what they share: the registry ([`catalog`]), access
+//! policy enforcement ([`guard`]) and body rendering helpers ([`body`]).
 //!
 //! A family module exposes `pub fn tools() -> Vec<catalog::ToolSpec>` and is listed once in
 //! [`catalog::FAMILIES`]. Its handlers are plain `async fn(ToolContext, Args) ->
@@ -11,8 +11,8 @@ pub mod blogposts;
 pub mod body;
 pub mod catalog;
 pub mod comments;
+pub mod guard;
 pub mod labels;
 pub mod pages;
-pub mod scope;
 pub mod spaces;
 pub mod users;

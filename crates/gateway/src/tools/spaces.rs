@@ -1,7 +1,7 @@
 //! The `spaces` toolset: list and read spaces, see who may do what in one, and create,
-//! rename/redescribe and delete spaces. Scoped agents (`spaces = [...]`) see only their
-//! spaces, and may create a space only under a key in their scope; any other space answers
-//! "not found", as Confluence answers for spaces a user cannot see.
+//! rename/redescribe and delete spaces. Agents see only the spaces the access
+//! policy lets them use, and may create a space only under a key it allows; any other space
+//! answers "not found", as Confluence answers for spaces a user cannot see.
 
 use std::collections::HashMap;
 
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ToolError;
 use crate::tools::catalog::{Access, ToolContext, ToolOutput, ToolSpec};
-use crate::tools::pages::{limit, scoped_space};
+use crate::tools::pages::{hidden_if_missing, limit};
 
 const TOOLSET: &str = "spaces";
 
@@ -60,6 +60,7 @@ pub fn tools() -> Vec<ToolSpec> {
             Access::Write,
             create_space,
         )
+        .action(policy::Action::Admin)
         .outgoing(&["name", "description"]),
         ToolSpec::new::<UpdateArgs, SpaceInfo, _>(
             "update_space",
@@ -70,6 +71,7 @@ pub fn tools() -> Vec<ToolSpec> {
             Access::Destructive,
             update_space,
         )
+        .action(policy::Action::Admin)
         .outgoing(&["name", "description"])
         .idempotent(true),
         ToolSpec::new::<KeyArgs, DeletedSpace, _>(
@@ -81,7 +83,8 @@ pub fn tools() -> Vec<ToolSpec> {
              Needs space admin permission in Confluence.",
             Access::Destructive,
             delete_space,
-        ),
+        )
+        .action(policy::Action::Admin),
     ]
 }
 
@@ -201,10 +204,25 @@ pub struct SpaceList {
 }
 
 pub async fn list_spaces(ctx: ToolContext, args: ListArgs) -> Result<ToolOutput, ToolError> {
+    let keys = match ctx.guard.allowed_keys() {
+        // No rule allows any space for this agent: nothing to list (an empty key filter
+        // would mean "all").
+        Some([]) => {
+            return ToolOutput::new(
+                format!("0 space(s) ({})", ctx.guard.scope_text()),
+                &SpaceList {
+                    spaces: Vec::new(),
+                    next_cursor: None,
+                },
+            );
+        }
+        Some(keys) => keys.to_vec(),
+        None => Vec::new(),
+    };
     let query = confluence::SpaceQuery {
-        // Scoped agents list only their spaces: the filter goes to Confluence with every page,
-        // so no cursor can widen it.
-        keys: ctx.scope.allowed_keys().to_vec(),
+        // Agents limited to named spaces list only those: the filter goes to Confluence with
+        // every page, so no cursor can widen it. Every space is checked on its own as well.
+        keys,
         space_type: args.space_type.map(|t| t.as_str().to_owned()),
         status: args.status.map(|s| s.as_str().to_owned()),
         ..confluence::SpaceQuery::default()
@@ -217,13 +235,15 @@ pub async fn list_spaces(ctx: ToolContext, args: ListArgs) -> Result<ToolOutput,
             args.cursor.as_deref(),
         )
         .await?;
-    let spaces: Vec<SpaceInfo> = page.items.iter().map(SpaceInfo::of).collect();
+    let spaces: Vec<SpaceInfo> = page
+        .items
+        .iter()
+        .filter(|s| ctx.guard.space_visible(&s.key))
+        .map(SpaceInfo::of)
+        .collect();
     let mut text = format!("{} space(s)", spaces.len());
-    if ctx.scope.is_restricted() {
-        text.push_str(&format!(
-            " (this agent may use: {})",
-            ctx.scope.allowed_keys().join(", ")
-        ));
+    if let Some(keys) = ctx.guard.allowed_keys() {
+        text.push_str(&format!(" (this agent may use: {})", keys.join(", ")));
     }
     for s in &spaces {
         text.push_str(&format!("\n- {}", s.line()));
@@ -245,6 +265,23 @@ pub async fn list_spaces(ctx: ToolContext, args: ListArgs) -> Result<ToolOutput,
     )
 }
 
+/// The space with `key`, if the policy lets the agent use the space itself with this tool
+/// (checked on the key given and on the key Confluence answers with).
+async fn scoped_space_itself(
+    ctx: &ToolContext,
+    key: &str,
+) -> Result<confluence::models::Space, ToolError> {
+    ctx.guard.check_space(key)?;
+    let space = ctx
+        .client
+        .space_by_key(key)
+        .await
+        .map_err(|e| hidden_if_missing(ctx, e, &format!("space {key}")))?;
+    ctx.guard.check_space(&space.key)?;
+    ctx.guard.cache().remember_space(&space.id, &space.key);
+    Ok(space)
+}
+
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -258,7 +295,7 @@ pub struct KeyArgs {
 }
 
 pub async fn get_space(ctx: ToolContext, args: KeyArgs) -> Result<ToolOutput, ToolError> {
-    let space = SpaceInfo::of(&scoped_space(&ctx, &args.space_key).await?);
+    let space = SpaceInfo::of(&scoped_space_itself(&ctx, &args.space_key).await?);
     let mut text = format!(
         "# {}\nspace {} · key {} · {} · {}",
         space.name,
@@ -304,7 +341,7 @@ pub async fn get_space_permissions(
     ctx: ToolContext,
     args: KeyArgs,
 ) -> Result<ToolOutput, ToolError> {
-    let space = scoped_space(&ctx, &args.space_key).await?;
+    let space = scoped_space_itself(&ctx, &args.space_key).await?;
     let caps = confluence::PageCaps {
         max_items: Some(MAX_ASSIGNMENTS + 1),
         max_pages: None,
@@ -444,13 +481,7 @@ pub struct CreateArgs {
 
 pub async fn create_space(ctx: ToolContext, args: CreateArgs) -> Result<ToolOutput, ToolError> {
     let key = args.key.to_ascii_uppercase();
-    if !ctx.scope.allows_key(&key) {
-        return Err(ToolError::Forbidden(format!(
-            "this agent may create spaces only with a key in its scope ({}); {key} is not one \
-             of them",
-            ctx.scope.allowed_keys().join(", ")
-        )));
-    }
+    ctx.guard.check_new_space(&key)?;
     let created = ctx
         .client
         .create_space(&confluence::NewSpace {
@@ -484,7 +515,7 @@ pub async fn update_space(ctx: ToolContext, args: UpdateArgs) -> Result<ToolOutp
             "give `name`, `description` or both",
         ));
     }
-    let space = scoped_space(&ctx, &args.space_key).await?;
+    let space = scoped_space_itself(&ctx, &args.space_key).await?;
     ctx.client
         .update_space(
             &space.key,
@@ -508,9 +539,9 @@ pub struct DeletedSpace {
 }
 
 pub async fn delete_space(ctx: ToolContext, args: KeyArgs) -> Result<ToolOutput, ToolError> {
-    let space = scoped_space(&ctx, &args.space_key).await?;
+    let space = scoped_space_itself(&ctx, &args.space_key).await?;
     ctx.client.delete_space(&space.key).await?;
-    ctx.scope.forget(&space.key);
+    ctx.guard.cache().forget_space(&space.key);
     let out = DeletedSpace {
         key: space.key.clone(),
         id: space.id.clone(),

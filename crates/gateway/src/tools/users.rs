@@ -2,7 +2,8 @@
 //! `user.fullname ~ "…"`), look one up by account id, and list who may read or edit a page or
 //! blog post. Email addresses appear only when Confluence returns them (users' privacy
 //! settings hide them); restriction lists carry names and ids only. Users are site-wide, so
-//! only the restrictions tool checks the agent's space scope (of the content it names).
+//! only the restrictions tool checks content against the access policy (the content it names);
+//! the user lookups are decided by the tool-level rules.
 
 use futures_util::TryStreamExt;
 use schemars::JsonSchema;
@@ -212,21 +213,38 @@ pub struct RestrictedGroup {
     pub id: Option<String>,
 }
 
-/// The space, title and kind of a page or blog post, after checking it is in scope.
+/// The space, title and kind of a page or blog post, after checking it against the access policy.
 async fn scoped_content(
     ctx: &ToolContext,
     id: &str,
 ) -> Result<(String, &'static str, String), ToolError> {
-    let (space_id, kind, title, id) = match ctx.client.page(id, None).await {
-        Ok(page) => (page.space_id, "page", page.title, page.id),
+    let what = format!("content {id}");
+    let (space_id, kind, title, id, content_type) = match ctx.client.page(id, None).await {
+        Ok(page) => (
+            page.space_id,
+            "page",
+            page.title,
+            page.id,
+            policy::ContentType::Page,
+        ),
         Err(confluence::Error::NotFound { .. }) => {
-            let post = ctx.client.blogpost(id, None).await?;
-            (post.space_id, "blogpost", post.title, post.id)
+            let post = ctx
+                .client
+                .blogpost(id, None)
+                .await
+                .map_err(|e| crate::tools::pages::hidden_if_missing(ctx, e, &what))?;
+            (
+                post.space_id,
+                "blogpost",
+                post.title,
+                post.id,
+                policy::ContentType::Blogpost,
+            )
         }
         Err(e) => return Err(e.into()),
     };
-    ctx.scope
-        .check_space_id(&ctx.client, space_id.as_deref(), &format!("content {id}"))
+    ctx.guard
+        .check(&ctx.client, content_type, &id, space_id.as_deref(), &what)
         .await?;
     Ok((id, kind, title))
 }

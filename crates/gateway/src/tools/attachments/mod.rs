@@ -1,10 +1,10 @@
 //! The `attachments` toolset: list and inspect the files attached to pages and blog posts,
 //! read their text (txt, md, csv, json, html, pdf, docx, xlsx through [`crate::extract`]),
 //! upload files (base64) and delete them. Split by direction: [`read`] and [`write`]; what
-//! both need (summaries, the container argument, scope checks) lives here.
+//! both need (summaries, the container argument, policy checks) lives here.
 //!
-//! Attachments carry no space of their own: scope is checked on the page or blog post they
-//! belong to, so an agent scoped to ENG cannot read an HR file by guessing its id.
+//! Attachments carry no space of their own: the policy is checked on the page or blog post
+//! they belong to, so an agent limited to ENG cannot read an HR file by guessing its id.
 
 mod read;
 mod write;
@@ -188,53 +188,59 @@ impl Container {
     }
 }
 
-/// Fails unless the container exists for the connection and lies in the agent's scope.
-/// Unscoped agents skip the lookup: Confluence checks existence on the call itself.
+/// Fails unless the container exists for the connection and the access policy lets the
+/// agent use its attachments. Hidden and missing containers answer alike (`what`).
 pub(crate) async fn check_container(
     ctx: &ToolContext,
     container: &Container,
 ) -> Result<(), ToolError> {
-    if !ctx.scope.is_restricted() {
-        return Ok(());
-    }
-    let space_id = match container {
-        Container::Page(id) => ctx.client.page(id, None).await?.space_id,
-        Container::BlogPost(id) => ctx.client.blogpost(id, None).await?.space_id,
-    };
-    ctx.scope
-        .check_space_id(&ctx.client, space_id.as_deref(), &container.describe())
-        .await
+    check_container_as(ctx, container, &container.describe()).await
 }
 
-/// An attachment by id, if it is current (not trashed) and its container is in scope.
+async fn check_container_as(
+    ctx: &ToolContext,
+    container: &Container,
+    what: &str,
+) -> Result<(), ToolError> {
+    let (kind, id) = match container {
+        Container::Page(id) => (policy::ContentType::Page, id),
+        Container::BlogPost(id) => (policy::ContentType::Blogpost, id),
+    };
+    ctx.guard
+        .check_as(
+            &ctx.client,
+            kind,
+            id,
+            None,
+            Some(policy::ContentType::Attachment),
+            what,
+        )
+        .await?;
+    Ok(())
+}
+
+/// An attachment by id, if its container is one the policy lets the agent use and it is
+/// current (not trashed). Hidden and missing attachments answer alike.
 pub(crate) async fn scoped_attachment(
     ctx: &ToolContext,
     attachment_id: &str,
 ) -> Result<confluence::models::Attachment, ToolError> {
-    let attachment = ctx.client.attachment(attachment_id).await?;
+    let what = format!("attachment {attachment_id}");
+    let attachment = ctx
+        .client
+        .attachment(attachment_id)
+        .await
+        .map_err(|e| crate::tools::pages::hidden_if_missing(ctx, e, &what))?;
+    let container = match (&attachment.page_id, &attachment.blog_post_id) {
+        (Some(id), _) => Container::Page(id.clone()),
+        (None, Some(id)) => Container::BlogPost(id.clone()),
+        (None, None) => return Err(ctx.guard.hidden(&what)),
+    };
+    check_container_as(ctx, &container, &what).await?;
     if attachment.status.as_deref() == Some("trashed") {
         return Err(ToolError::NotFound(format!(
             "attachment {attachment_id} was deleted (it is in the trash; restore it in Confluence to use it)"
         )));
-    }
-    let container = match (&attachment.page_id, &attachment.blog_post_id) {
-        (Some(id), _) => Some(Container::Page(id.clone())),
-        (None, Some(id)) => Some(Container::BlogPost(id.clone())),
-        (None, None) => None,
-    };
-    match container {
-        Some(c) => check_container(ctx, &c).await.map_err(|e| match e {
-            ToolError::NotFound(_) => ctx
-                .scope
-                .out_of_scope(&format!("attachment {attachment_id}")),
-            other => other,
-        })?,
-        None if ctx.scope.is_restricted() => {
-            return Err(ctx
-                .scope
-                .out_of_scope(&format!("attachment {attachment_id}")));
-        }
-        None => {}
     }
     Ok(attachment)
 }

@@ -1,8 +1,8 @@
 //! The `comments` toolset: footer and inline comments on pages and blog posts. Reading
 //! ([`read`]: threads with their replies, one comment) and writing ([`write`]: footer
 //! comments and replies, inline comments on a text selection, edits and resolution,
-//! deletion). Every call checks the space of the comment's page or blog post first;
-//! comments outside the agent's scope answer "not found".
+//! deletion). Every call checks the comment's page or blog post against the access policy first;
+//! hidden comments answer "not found", like missing ones.
 
 mod read;
 mod selection;
@@ -332,33 +332,59 @@ impl Target {
     }
 }
 
-/// The page or blog post, if it exists and lies inside the agent's scope. `what` names what
-/// the agent asked about, for the not-found answer (so it never learns an out-of-scope id).
+/// The page or blog post, if it exists and the access policy lets the agent use it (for a
+/// comment: `as_comment`). `what` names what the agent asked about, for the not-found answer
+/// (so it never learns a hidden id); hidden and missing containers answer alike.
 async fn scoped_container(
     ctx: &ToolContext,
     target: &Target,
     what: &str,
 ) -> Result<ContainerOut, ToolError> {
-    let (out, space_id) = match target {
+    let hide = |e: confluence::Error| crate::tools::pages::hidden_if_missing(ctx, e, what);
+    let (out, space_id, kind, id) = match target {
         Target::Page(id) => {
-            let page = ctx.client.page(id, None).await?;
-            (ContainerOut::of_page(&page), page.space_id)
+            let page = ctx.client.page(id, None).await.map_err(hide)?;
+            (
+                ContainerOut::of_page(&page),
+                page.space_id,
+                policy::ContentType::Page,
+                id,
+            )
         }
         Target::BlogPost(id) => {
-            let post = ctx.client.blogpost(id, None).await?;
+            let post = ctx.client.blogpost(id, None).await.map_err(hide)?;
             let out = ContainerOut {
                 id: post.id,
                 kind: "blogpost".to_owned(),
                 title: post.title,
                 space_id: post.space_id.clone(),
             };
-            (out, post.space_id)
+            (out, post.space_id, policy::ContentType::Blogpost, id)
         }
     };
-    ctx.scope
-        .check_space_id(&ctx.client, space_id.as_deref(), what)
+    ctx.guard
+        .check_as(
+            &ctx.client,
+            kind,
+            id,
+            space_id.as_deref(),
+            Some(policy::ContentType::Comment),
+            what,
+        )
         .await?;
     Ok(out)
+}
+
+/// How a comment the agent asked for is named in not-found answers: the same words whether
+/// it is missing, of another kind, or on content the agent may not see.
+fn comment_what(id: &str, kind: Option<Kind>) -> String {
+    match kind {
+        Some(k) => format!(
+            "{} comment {id} (if it is another kind of comment, leave out `kind`)",
+            k.word()
+        ),
+        None => format!("comment {id}"),
+    }
 }
 
 /// A comment by id, trying footer then inline unless the kind is given.
@@ -380,42 +406,33 @@ async fn find_comment(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ToolError::NotFound(match kind {
-        Some(k) => format!(
-            "{} comment {id} (if it is another kind of comment, leave out `kind`)",
-            k.word()
-        ),
-        None => format!("comment {id}"),
-    }))
+    Err(ctx.guard.hidden(&comment_what(id, kind)))
 }
 
-/// The container of a comment, checked against the scope. Replies may not name their page;
-/// their thread's root does.
+/// The container of a comment, checked against the policy. Replies may not name their page;
+/// their thread's root does. `requested` is the kind the agent named (for the answer's words).
 async fn comment_container(
     ctx: &ToolContext,
     kind: Kind,
     comment: &confluence::models::Comment,
+    requested: Option<Kind>,
 ) -> Result<ContainerOut, ToolError> {
-    let what = format!("comment {}", comment.id);
+    let what = comment_what(&comment.id, requested);
     let mut current = comment.clone();
     for _ in 0..20 {
         if let Some(target) = Target::of_comment(&current) {
-            return scoped_container(ctx, &target, &what)
-                .await
-                .map_err(|e| match e {
-                    // The container is gone or hidden: the comment is, for this agent, too.
-                    ToolError::Confluence(confluence::Error::NotFound { .. }) => {
-                        ctx.scope.out_of_scope(&what)
-                    }
-                    other => other,
-                });
+            return scoped_container(ctx, &target, &what).await;
         }
         let Some(parent) = current.parent_comment_id.clone() else {
             break;
         };
-        current = ctx.client.comment(kind.upstream(), &parent, None).await?;
+        current = ctx
+            .client
+            .comment(kind.upstream(), &parent, None)
+            .await
+            .map_err(|e| crate::tools::pages::hidden_if_missing(ctx, e, &what))?;
     }
-    Err(ctx.scope.out_of_scope(&what))
+    Err(ctx.guard.hidden(&what))
 }
 
 #[cfg(test)]

@@ -301,7 +301,7 @@ pub struct CommentDetail {
 
 pub async fn get(ctx: ToolContext, args: GetArgs) -> Result<ToolOutput, ToolError> {
     let (kind, found) = find_comment(&ctx, &args.comment_id, args.kind).await?;
-    let container = comment_container(&ctx, kind, &found).await?;
+    let container = comment_container(&ctx, kind, &found, args.kind).await?;
     let format = args.format.unwrap_or_default();
     let comment = CommentOut::of(kind, &found, format, ctx.max_chars, None);
     let (replies, replies_truncated) = if args.include_replies.unwrap_or(true) {

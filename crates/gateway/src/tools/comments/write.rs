@@ -1,5 +1,5 @@
 //! `add_comment`, `add_inline_comment`, `update_comment`, `delete_comment`. The pipeline has
-//! already run DLP over the outgoing bodies; these functions check scope, convert and send.
+//! already run DLP over the outgoing bodies; these functions check the policy, convert and send.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -82,7 +82,7 @@ pub async fn add(ctx: ToolContext, args: AddArgs) -> Result<ToolOutput, ToolErro
         return CommentResult { comment, container }.output("Added footer comment");
     };
     let (kind, parent) = find_comment(&ctx, parent_id, None).await?;
-    let container = comment_container(&ctx, kind, &parent).await?;
+    let container = comment_container(&ctx, kind, &parent, None).await?;
     if let Some(target) = &named {
         let (id, kind_word) = match target {
             Target::Page(id) => (id, "page"),
@@ -252,7 +252,7 @@ pub async fn update(ctx: ToolContext, args: UpdateArgs) -> Result<ToolOutput, To
         ));
     }
     let (kind, current) = find_comment(&ctx, &args.comment_id, args.kind).await?;
-    let container = comment_container(&ctx, kind, &current).await?;
+    let container = comment_container(&ctx, kind, &current, args.kind).await?;
     if args.resolved.is_some() {
         if kind != Kind::Inline {
             return Err(ToolError::invalid(
@@ -333,7 +333,7 @@ pub struct DeleteOutput {
 
 pub async fn delete(ctx: ToolContext, args: DeleteArgs) -> Result<ToolOutput, ToolError> {
     let (kind, current) = find_comment(&ctx, &args.comment_id, args.kind).await?;
-    let container = comment_container(&ctx, kind, &current).await?;
+    let container = comment_container(&ctx, kind, &current, args.kind).await?;
     ctx.client
         .delete_comment(kind.upstream(), &current.id)
         .await?;

@@ -199,30 +199,63 @@ impl PageSummary {
     }
 }
 
-/// Fetches a page (body in `format` if given) and checks it is inside the agent's scope.
+/// Fetches a page (body in `format` if given) and checks it against the access policy (its
+/// space, labels and page tree). Hidden and missing pages answer alike.
 pub(crate) async fn scoped_page(
     ctx: &ToolContext,
     page_id: &str,
     format: Option<confluence::models::BodyFormat>,
 ) -> Result<confluence::models::Page, ToolError> {
-    let page = ctx.client.page(page_id, format).await?;
-    ctx.scope
-        .check_space_id(
+    scoped_page_as(ctx, page_id, format, &format!("page {page_id}")).await
+}
+
+/// [`scoped_page`] with the words the not-found answer uses for the page.
+pub(crate) async fn scoped_page_as(
+    ctx: &ToolContext,
+    page_id: &str,
+    format: Option<confluence::models::BodyFormat>,
+    what: &str,
+) -> Result<confluence::models::Page, ToolError> {
+    let page = ctx
+        .client
+        .page(page_id, format)
+        .await
+        .map_err(|e| hidden_if_missing(ctx, e, what))?;
+    ctx.guard
+        .check(
             &ctx.client,
+            policy::ContentType::Page,
+            page_id,
             page.space_id.as_deref(),
-            &format!("page {page_id}"),
+            what,
         )
         .await?;
     Ok(page)
 }
 
-/// The space with `key`, if the agent's scope allows it.
+/// Confluence's 404 becomes the policy's not-found answer, so both read the same.
+pub(crate) fn hidden_if_missing(ctx: &ToolContext, e: confluence::Error, what: &str) -> ToolError {
+    match e {
+        confluence::Error::NotFound { .. } => ctx.guard.hidden(what),
+        other => other.into(),
+    }
+}
+
+/// The space with `key`, if the policy lets the agent use it with this tool (checked on the
+/// key given and on the key Confluence answers with).
 pub(crate) async fn scoped_space(
     ctx: &ToolContext,
     key: &str,
 ) -> Result<confluence::models::Space, ToolError> {
-    ctx.scope.check_key(key)?;
-    Ok(ctx.client.space_by_key(key).await?)
+    ctx.guard.check_space_key(key)?;
+    let space = ctx
+        .client
+        .space_by_key(key)
+        .await
+        .map_err(|e| hidden_if_missing(ctx, e, &format!("space {key}")))?;
+    ctx.guard.check_space_key(&space.key)?;
+    ctx.guard.cache().remember_space(&space.id, &space.key);
+    Ok(space)
 }
 
 /// The page id in a Confluence page URL (`/pages/123/…`, `/pages/123`, `?pageId=123`).

@@ -4,10 +4,11 @@ use futures_util::TryStreamExt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{PageSummary, limit, page_id_from_url, scoped_page, scoped_space};
+use super::{PageSummary, limit, page_id_from_url, scoped_page_as, scoped_space};
 use crate::error::ToolError;
 use crate::tools::body::{self, BodyView, OutlineItem, ReadFormat};
 use crate::tools::catalog::{ToolContext, ToolOutput};
+use crate::tools::guard::Locator;
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -69,14 +70,14 @@ pub async fn search(ctx: ToolContext, args: SearchArgs) -> Result<ToolOutput, To
         }
     };
     if let Some(key) = &args.space_key {
-        ctx.scope.check_key(key)?;
+        ctx.guard.check_space_key(key)?;
         query.restrict(cql::Expr::clause(
             cql::Field::Space,
             cql::Operator::Eq,
             cql::Value::text(key.to_ascii_uppercase()),
         ));
     }
-    ctx.scope.restrict(&mut query);
+    ctx.guard.restrict_cql(&mut query)?;
     let cql_text = query.to_string();
     let max = limit(args.limit, 10, 50);
     let caps = confluence::PageCaps {
@@ -86,7 +87,32 @@ pub async fn search(ctx: ToolContext, args: SearchArgs) -> Result<ToolOutput, To
     };
     let hits: Vec<confluence::models::SearchResult> =
         ctx.client.search(&cql_text, caps).try_collect().await?;
-    let results: Vec<SearchHit> = hits.iter().map(hit).collect();
+    // Every hit is checked again on its own (space, labels, page tree), so what the CQL
+    // restriction cannot express is still enforced and hidden hits leave no trace.
+    let hits = ctx
+        .guard
+        .retain_located(&ctx.client, hits, |r| {
+            let id = r.content_id()?.to_owned();
+            Some(match r.content.as_ref()?.content_type.as_deref()? {
+                "page" => Locator::Content(policy::ContentType::Page, id, None),
+                "blogpost" => Locator::Content(policy::ContentType::Blogpost, id, None),
+                "comment" => Locator::Comment(id),
+                "attachment" => Locator::Attachment(id),
+                _ => return None,
+            })
+        })
+        .await?;
+    // Comment and attachment hits name their space through the page they are on.
+    let results: Vec<SearchHit> = hits
+        .iter()
+        .map(|(r, resolved)| {
+            let mut h = hit(r);
+            if h.space_key.is_none() {
+                h.space_key = resolved.as_ref().map(|r| r.space_key.clone());
+            }
+            h
+        })
+        .collect();
     let mut text = format!("{} result(s) for `{cql_text}`\n", results.len());
     for (i, h) in results.iter().enumerate() {
         text.push_str(&format!(
@@ -174,15 +200,21 @@ pub struct GetPageOutput {
     pub outline: Option<Vec<OutlineItem>>,
 }
 
-/// Which page an argument set names: id, URL, or space + title.
-async fn resolve_page_id(ctx: &ToolContext, args: &GetPageArgs) -> Result<String, ToolError> {
+/// Which page an argument set names (id, URL, or space + title), and how a not-found
+/// answer names it (never by an id the agent did not give).
+async fn resolve_page_id(
+    ctx: &ToolContext,
+    args: &GetPageArgs,
+) -> Result<(String, String), ToolError> {
     if let Some(id) = &args.page_id {
-        return Ok(id.clone());
+        return Ok((id.clone(), format!("page {id}")));
     }
     if let Some(url) = &args.url {
-        return page_id_from_url(url).ok_or_else(|| {
+        let id = page_id_from_url(url).ok_or_else(|| {
             ToolError::invalid("/url", "no page id in this URL (expected …/pages/<id>/…)")
-        });
+        })?;
+        let what = format!("page {id}");
+        return Ok((id, what));
     }
     match (&args.space_key, &args.title) {
         (Some(key), Some(title)) => {
@@ -197,9 +229,11 @@ async fn resolve_page_id(ctx: &ToolContext, args: &GetPageArgs) -> Result<String
                 .pages(&query, confluence::PageCaps::items(1))
                 .try_collect()
                 .await?;
-            pages.first().map(|p| p.id.clone()).ok_or_else(|| {
-                ToolError::NotFound(format!("no page titled \"{title}\" in space {key}"))
-            })
+            let what = format!("page titled \"{title}\" in space {key}");
+            match pages.first() {
+                Some(p) => Ok((p.id.clone(), what)),
+                None => Err(ctx.guard.hidden(&what)),
+            }
         }
         _ => Err(ToolError::invalid(
             "/page_id",
@@ -209,10 +243,10 @@ async fn resolve_page_id(ctx: &ToolContext, args: &GetPageArgs) -> Result<String
 }
 
 pub async fn get_page(ctx: ToolContext, args: GetPageArgs) -> Result<ToolOutput, ToolError> {
-    let id = resolve_page_id(&ctx, &args).await?;
+    let (id, what) = resolve_page_id(&ctx, &args).await?;
     let format = args.format.unwrap_or_default();
     body::check_section(format, args.section.as_deref())?;
-    let page = scoped_page(&ctx, &id, Some(format.upstream())).await?;
+    let page = scoped_page_as(&ctx, &id, Some(format.upstream()), &what).await?;
     let text = body::render(&page, format)?;
     let windowed = body::windowed(
         &text,
@@ -283,8 +317,18 @@ pub async fn list_pages(ctx: ToolContext, args: ListPagesArgs) -> Result<ToolOut
         max_pages: None,
         page_size: Some((max + 1).min(250) as u32),
     };
-    let mut pages: Vec<confluence::models::Page> =
-        ctx.client.pages(&query, caps).try_collect().await?;
+    let pages: Vec<confluence::models::Page> = ctx.client.pages(&query, caps).try_collect().await?;
+    let space_id = space.id.clone();
+    let mut pages = ctx
+        .guard
+        .retain_visible(&ctx.client, pages, |p| {
+            Some((
+                policy::ContentType::Page,
+                p.id.clone(),
+                Some(space_id.clone()),
+            ))
+        })
+        .await?;
     let truncated = pages.len() > max;
     pages.truncate(max);
     let pages: Vec<PageSummary> = pages.iter().map(PageSummary::of).collect();

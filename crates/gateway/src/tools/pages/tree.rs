@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::{limit, scoped_page, scoped_space};
 use crate::error::ToolError;
 use crate::tools::catalog::{ToolContext, ToolOutput};
+use crate::tools::guard::Locator;
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -70,11 +71,21 @@ fn render_list(heading: String, pages: &[TreePage], truncated: bool) -> String {
 pub async fn children(ctx: ToolContext, args: PageIdArgs) -> Result<ToolOutput, ToolError> {
     let parent = scoped_page(&ctx, &args.page_id, None).await?;
     let max = limit(args.limit, 50, 250);
+    // Fetch all children (up to the Confluence cap) so hidden ones do not change the count.
     let items: Vec<confluence::models::ChildPage> = ctx
         .client
-        .page_children(&parent.id, confluence::PageCaps::items(max + 1))
+        .page_children(&parent.id, confluence::PageCaps::items(2_000))
         .try_collect()
         .await?;
+    let space_id = parent.space_id.clone();
+    let chain = if ctx.guard.wants_ancestors() {
+        ctx.guard
+            .chain_of(&ctx.client, &parent.id, space_id.as_deref())
+            .await?
+    } else {
+        Vec::new()
+    };
+    let items = retain_tree(&ctx, items, &space_id, |_| chain.clone()).await?;
     let truncated = items.len() > max;
     let pages: Vec<TreePage> = items
         .into_iter()
@@ -112,6 +123,14 @@ pub async fn ancestors(ctx: ToolContext, args: AncestorsArgs) -> Result<ToolOutp
         .client
         .page_ancestors(&page.id, confluence::PageCaps::items(50))
         .try_collect()
+        .await?;
+    // A breadcrumb shows only ancestors the agent may see.
+    let space_id = page.space_id.clone();
+    let items = ctx
+        .guard
+        .retain_visible(&ctx.client, items, |a| {
+            Some((policy::ContentType::Page, a.id.clone(), space_id.clone()))
+        })
         .await?;
     // Ancestors come as ids only; a breadcrumb is useless to a model without titles.
     let mut pages = Vec::with_capacity(items.len());
@@ -154,9 +173,41 @@ pub async fn descendants(ctx: ToolContext, args: DescendantsArgs) -> Result<Tool
         .page_descendants(&root.id, confluence::PageCaps::items(2_000))
         .try_collect()
         .await?;
-    let within: Vec<TreePage> = items
+    let items: Vec<confluence::models::ChildPage> = items
         .into_iter()
         .filter(|c| c.depth.unwrap_or(1) <= depth)
+        .collect();
+    let space_id = root.space_id.clone();
+    let root_chain = if ctx.guard.wants_ancestors() {
+        ctx.guard
+            .chain_of(&ctx.client, &root.id, space_id.as_deref())
+            .await?
+    } else {
+        Vec::new()
+    };
+    // Each descendant's ancestors: the root's chain, then its parents within the listing.
+    let parents: HashMap<String, Option<String>> = items
+        .iter()
+        .map(|c| (c.id.clone(), c.parent_id.clone()))
+        .collect();
+    let items = retain_tree(&ctx, items, &space_id, |c| {
+        let mut path = Vec::new();
+        let mut at = c.parent_id.clone();
+        while let Some(p) = at {
+            if p == root.id || path.len() > 64 {
+                break;
+            }
+            path.push(p.parse::<u64>().unwrap_or(0));
+            at = parents.get(&p).cloned().flatten();
+        }
+        let mut chain = root_chain.clone();
+        chain.extend(path.into_iter().rev());
+        chain
+    })
+    .await?;
+    let items = reachable(&root.id, items);
+    let within: Vec<TreePage> = items
+        .into_iter()
         .map(|c| TreePage {
             id: c.id,
             title: c.title.unwrap_or_default(),
@@ -184,6 +235,53 @@ pub async fn descendants(ctx: ToolContext, args: DescendantsArgs) -> Result<Tool
             truncated,
         },
     )
+}
+
+/// Keeps the listed child pages the agent may see; `chain` gives each one's ancestors (top
+/// first), derived from the listing when a rule looks at page trees.
+async fn retain_tree(
+    ctx: &ToolContext,
+    items: Vec<confluence::models::ChildPage>,
+    space_id: &Option<String>,
+    chain: impl Fn(&confluence::models::ChildPage) -> Vec<u64>,
+) -> Result<Vec<confluence::models::ChildPage>, ToolError> {
+    let derive = ctx.guard.wants_ancestors();
+    Ok(ctx
+        .guard
+        .retain_located(&ctx.client, items, |c| {
+            Some(if derive {
+                Locator::TreePage {
+                    id: c.id.clone(),
+                    space_id: space_id.clone(),
+                    ancestors: chain(c),
+                }
+            } else {
+                Locator::Content(policy::ContentType::Page, c.id.clone(), space_id.clone())
+            })
+        })
+        .await?
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect())
+}
+
+/// The visible pages whose every ancestor up to `root` is visible too: a tree view never shows
+/// a page under a hidden one (its parent id would give the hidden page away).
+fn reachable(
+    root: &str,
+    mut items: Vec<confluence::models::ChildPage>,
+) -> Vec<confluence::models::ChildPage> {
+    items.sort_by_key(|c| c.depth.unwrap_or(1));
+    let mut kept_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
+    kept_ids.insert(root.to_owned());
+    let mut kept = Vec::with_capacity(items.len());
+    for c in items {
+        if c.parent_id.as_deref().is_some_and(|p| kept_ids.contains(p)) {
+            kept_ids.insert(c.id.clone());
+            kept.push(c);
+        }
+    }
+    kept
 }
 
 /// Orders pages depth-first under `root` (so an indented list reads as a tree), keeping at
@@ -262,6 +360,44 @@ pub async fn space_tree(ctx: ToolContext, args: SpaceTreeArgs) -> Result<ToolOut
         .try_collect()
         .await?;
     let ids: std::collections::HashSet<&str> = all.iter().map(|p| p.id.as_str()).collect();
+    // Every page of the space is here, so each page's ancestors follow from the parent links.
+    let parent_of: HashMap<&str, &str> = all
+        .iter()
+        .filter_map(|p| Some((p.id.as_str(), p.parent_id.as_deref()?)))
+        .collect();
+    let chain_of = |id: &str| {
+        let mut path = Vec::new();
+        let mut at = parent_of.get(id).copied();
+        while let Some(p) = at {
+            if path.len() > 256 {
+                break;
+            }
+            path.push(p.parse::<u64>().unwrap_or(0));
+            at = parent_of.get(p).copied();
+        }
+        path.reverse();
+        path
+    };
+    let space_id = Some(space.id.clone());
+    let derive = ctx.guard.wants_ancestors();
+    let page_ids: Vec<String> = all.iter().map(|p| p.id.clone()).collect();
+    let visible: std::collections::HashSet<String> = ctx
+        .guard
+        .retain_located(&ctx.client, page_ids, |id| {
+            Some(if derive {
+                Locator::TreePage {
+                    id: id.clone(),
+                    space_id: space_id.clone(),
+                    ancestors: chain_of(id),
+                }
+            } else {
+                Locator::Content(policy::ContentType::Page, id.clone(), space_id.clone())
+            })
+        })
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
     let mut children: HashMap<Option<&str>, Vec<&confluence::models::Page>> = HashMap::new();
     for p in &all {
         let parent = p.parent_id.as_deref().filter(|id| ids.contains(id));
@@ -272,11 +408,15 @@ pub async fn space_tree(ctx: ToolContext, args: SpaceTreeArgs) -> Result<ToolOut
     }
     let mut pages = Vec::new();
     let mut truncated = false;
+    // Hidden pages are skipped with everything below them.
     let mut stack: Vec<(&confluence::models::Page, u32)> = children
         .get(&None)
         .map(|v| v.iter().rev().map(|p| (*p, 1)).collect())
         .unwrap_or_default();
     while let Some((p, d)) = stack.pop() {
+        if !visible.contains(&p.id) {
+            continue;
+        }
         if pages.len() >= max {
             truncated = true;
             break;
@@ -300,7 +440,7 @@ pub async fn space_tree(ctx: ToolContext, args: SpaceTreeArgs) -> Result<ToolOut
             "Page tree of space {} ({} of {} pages shown)",
             space.key,
             pages.len(),
-            all.len()
+            visible.len()
         ),
         &pages,
         truncated,

@@ -34,6 +34,14 @@ pub async fn create(ctx: ToolContext, args: CreateArgs) -> Result<ToolOutput, To
     if let Some(parent) = &args.parent_id {
         scoped_page(&ctx, parent, None).await?;
     }
+    ctx.guard
+        .check_new(
+            &ctx.client,
+            &space.key,
+            args.parent_id.as_deref(),
+            policy::ContentType::Page,
+        )
+        .await?;
     let storage = body::to_storage(&args.body, args.body_format.unwrap_or_default())?;
     let page = ctx
         .client
@@ -86,6 +94,7 @@ pub async fn update(ctx: ToolContext, args: UpdateArgs) -> Result<ToolOutput, To
         Some(b) => Some(body::to_storage(b, args.body_format.unwrap_or_default())?),
         None => None,
     };
+    let moved = args.parent_id.is_some();
     let updated = ctx
         .client
         .update_page(
@@ -100,6 +109,9 @@ pub async fn update(ctx: ToolContext, args: UpdateArgs) -> Result<ToolOutput, To
             },
         )
         .await?;
+    if moved {
+        ctx.guard.cache().forget_all();
+    }
     let summary = PageSummary::of(&updated);
     ToolOutput::new(summary_text("Updated", &summary), &summary)
 }
@@ -217,6 +229,7 @@ pub async fn move_page(ctx: ToolContext, args: MoveArgs) -> Result<ToolOutput, T
     let page = scoped_page(&ctx, &args.page_id, None).await?;
     let parent = scoped_page(&ctx, &args.parent_id, None).await?;
     let moved = ctx.client.move_page(&page.id, &parent.id).await?;
+    ctx.guard.cache().forget_all();
     let summary = PageSummary::of(&moved);
     ToolOutput::new(
         format!(
