@@ -33,6 +33,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -54,6 +55,9 @@ struct Args {
     /// Where audit lines go (as `serve` writes them to stderr).
     audit_log: String,
 }
+
+/// Distinct pages for the cold `get_page` row: more than the conversion memo's 1,024 entries.
+const COLD_PAGES: usize = 1500;
 
 const USAGE: &str = "usage: bench [--seconds N] [--rate CALLS_PER_S] [--concurrency N] \
      [--only get_page|search] [--audit-log PATH] [--sequential N --target direct|gateway]";
@@ -92,26 +96,42 @@ fn args() -> Args {
 /// One kind of call, ready to send.
 #[derive(Clone)]
 enum Call {
-    /// A GET to the emulator with Basic credentials (user, API token).
+    /// A GET to the emulator with Basic credentials (user, API token); successive calls
+    /// take the URLs in turn.
     Direct {
-        url: String,
+        urls: Arc<[String]>,
+        next: Arc<AtomicUsize>,
         user: String,
         token: String,
     },
+    /// A `tools/call` through the gateway; successive calls take the bodies in turn.
     Gateway {
         url: String,
         key: String,
-        body: Value,
+        bodies: Arc<[Value]>,
+        next: Arc<AtomicUsize>,
     },
 }
 
 impl Call {
     async fn send(&self, http: &reqwest::Client) -> bool {
         let resp = match self {
-            Call::Direct { url, user, token } => {
+            Call::Direct {
+                urls,
+                next,
+                user,
+                token,
+            } => {
+                let url = &urls[next.fetch_add(1, Ordering::Relaxed) % urls.len()];
                 http.get(url).basic_auth(user, Some(token)).send().await
             }
-            Call::Gateway { url, key, body } => {
+            Call::Gateway {
+                url,
+                key,
+                bodies,
+                next,
+            } => {
+                let body = &bodies[next.fetch_add(1, Ordering::Relaxed) % bodies.len()];
                 http.post(url)
                     .bearer_auth(key)
                     .header("Accept", "application/json, text/event-stream")
@@ -404,6 +424,23 @@ async fn run(args: Args) {
         .await
         .unwrap();
     let page_id = created["id"].as_str().unwrap().to_owned();
+    // More distinct pages of the same size than the gateway's memos hold, read in turn, so
+    // every read converts and scans anew: the cost of a page read for the first time.
+    let mut cold_ids = Vec::new();
+    for n in 0..COLD_PAGES {
+        let storage = format!("<p>Copy {n}.</p>{storage}");
+        let created: Value = basic(http.post(format!("{site}/wiki/api/v2/pages")))
+            .json(&json!({"spaceId": space_id, "status": "current",
+                "title": format!("Benchmark page {n}"),
+                "body": {"representation": "storage", "value": storage}}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        cold_ids.push(created["id"].as_str().unwrap().to_owned());
+    }
     let url = info
         .servers
         .iter()
@@ -418,16 +455,25 @@ async fn run(args: Args) {
         .unwrap()
         .key
         .clone();
-    let tool = |name: &str, arguments: Value| Call::Gateway {
+    let tools = |name: &str, arguments: Vec<Value>| {
+        Call::Gateway {
         url: url.clone(),
         key: key.clone(),
-        body: json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": name, "arguments": arguments}}),
+        bodies: arguments
+            .into_iter()
+            .map(|arguments| json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": name, "arguments": arguments}}))
+            .collect(),
+        next: Arc::default(),
+    }
     };
-    let direct = |url: String| Call::Direct {
-        url,
+    let tool = |name: &str, arguments: Value| tools(name, vec![arguments]);
+    let directs = |urls: Vec<String>| Call::Direct {
+        urls: urls.into(),
+        next: Arc::default(),
         user: "alice@example.com".to_owned(),
         token: alice.api_token.clone(),
     };
+    let direct = |url: String| directs(vec![url]);
     let cql = url::form_urlencoded::byte_serialize(b"text ~ \"runbook\" AND space IN (ENG, DOCS)")
         .collect::<String>();
     let ops = [
@@ -437,6 +483,19 @@ async fn run(args: Args) {
                 "{site}/wiki/api/v2/pages/{page_id}?body-format=storage"
             )),
             tool("get_page", json!({"page_id": page_id})),
+        ),
+        (
+            format!("get_page, {COLD_PAGES} pages"),
+            directs(
+                cold_ids
+                    .iter()
+                    .map(|id| format!("{site}/wiki/api/v2/pages/{id}?body-format=storage"))
+                    .collect(),
+            ),
+            tools(
+                "get_page",
+                cold_ids.iter().map(|id| json!({"page_id": id})).collect(),
+            ),
         ),
         (
             "search (10 hits)".to_owned(),

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use crate::error::ToolError;
 use crate::memo::{MemoLimits, StringMemo};
 
-/// One compiled DLP profile and the memo of its scans of long texts. A scan is a pure
+/// One compiled DLP profile and the memo of its scans of texts of 128 bytes or more. A scan is a pure
 /// function of the engine and the text, so a repeated text (the same page read again) is not
 /// scanned again; the profile's actions are still applied to every result. The memo lives as
 /// long as the engine: a reload builds new ones.
@@ -24,15 +24,17 @@ impl Profile {
     fn new(config: &dlp::DlpConfig) -> Result<Profile, dlp::DlpError> {
         Ok(Profile {
             engine: dlp::Engine::new(config)?,
+            // From 128 bytes a lookup (a sampled hash and a comparison) costs far less than
+            // a scan, so search excerpts and titles repeated across calls are memoized too.
             scans: StringMemo::new(MemoLimits {
-                min_input_bytes: 1024,
-                max_entries: 1024,
+                min_input_bytes: 128,
+                max_entries: 8192,
                 max_bytes: 32 << 20,
             }),
         })
     }
 
-    /// `engine.scan(text)`, memoized for long texts.
+    /// `engine.scan(text)`, memoized from 128 bytes.
     fn scan(&self, text: &str) -> Arc<dlp::Scan> {
         let scanned: Result<_, std::convert::Infallible> = self.scans.get_or_try_insert(
             text,
