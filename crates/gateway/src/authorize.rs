@@ -19,6 +19,16 @@ pub enum Decision {
 /// Decides whether an agent may call a tool on a server. Called before any upstream call.
 pub trait Authorizer: Send + Sync {
     fn authorize(&self, agent: &Agent, server: &ServerConfig, tool: &ToolSpec) -> Decision;
+
+    /// The decision and the id of the rule that made it, for the audit trail.
+    fn decide(
+        &self,
+        agent: &Agent,
+        server: &ServerConfig,
+        tool: &ToolSpec,
+    ) -> (Decision, Option<String>) {
+        (self.authorize(agent, server, tool), None)
+    }
 }
 
 /// Role → toolset selectors; default deny.
@@ -33,6 +43,28 @@ impl RoleAuthorizer {
 }
 
 impl Authorizer for RoleAuthorizer {
+    fn decide(
+        &self,
+        agent: &Agent,
+        server: &ServerConfig,
+        tool: &ToolSpec,
+    ) -> (Decision, Option<String>) {
+        let decision = self.authorize(agent, server, tool);
+        let rule = match &decision {
+            Decision::Allow => agent
+                .roles
+                .iter()
+                .find(|role| {
+                    self.roles
+                        .get(*role)
+                        .is_some_and(|r| r.toolsets().iter().any(|s| selects(s, tool)))
+                })
+                .map(|role| format!("role:{role}")),
+            Decision::Deny(_) => Some("default-deny".to_owned()),
+        };
+        (decision, rule)
+    }
+
     fn authorize(&self, agent: &Agent, _server: &ServerConfig, tool: &ToolSpec) -> Decision {
         let granted = agent.roles.iter().any(|role| {
             self.roles

@@ -11,7 +11,8 @@
 //! 7. execute the tool with the agent's connection, within the server's timeout;
 //! 8. shape: the server's size cap and the agent's `outputFormat`;
 //! 9. DLP on exactly what the agent receives;
-//! 10. audit — one event per call, whatever the outcome;
+//! 10. audit — one event per call, whatever the outcome (`audit/`: in fail-closed mode the
+//!     answer waits for the event's commit; a call that cannot be recorded is refused);
 //! 11. respond.
 //!
 //! Failures from stage 3 on are tool errors (`isError: true`) whose text says what to do.
@@ -24,7 +25,7 @@ use rmcp::model::{CallToolResult, JsonObject, Tool};
 use serde_json::Value;
 
 use crate::agents::Agent;
-use crate::audit::AuditEvent;
+use crate::audit::{self, CallRecord};
 use crate::authorize::Decision;
 use crate::config::ServerConfig;
 use crate::error::ToolError;
@@ -63,42 +64,45 @@ pub fn response_budget(rt: &Runtime, server: &ServerConfig, agent: &Agent) -> us
     }
 }
 
-/// What the stages after execution report to the audit stage.
-#[derive(Default)]
-struct Tally {
-    dlp_outgoing: usize,
-    dlp_result: usize,
-    response_chars: usize,
-}
-
-/// Runs one `tools/call` through every stage.
+/// Runs one `tools/call` through every stage. `request_id` is the client's JSON-RPC id, for
+/// the audit trail.
 pub async fn call_tool(
     gw: &Gateway,
     agent: &Arc<Agent>,
     server: &ServerConfig,
     name: &str,
     arguments: Option<JsonObject>,
+    request_id: Option<String>,
 ) -> Result<CallToolResult, ErrorData> {
-    let started = Instant::now();
+    let mut record = CallRecord::start();
     let rt = gw.runtime();
-    let audit = |outcome: &str, tally: &Tally| {
-        rt.audit.record(&AuditEvent {
-            agent: &agent.name,
-            server: &server.name,
-            tool: name,
+    // 10. audit: one event whatever the outcome; in fail-closed mode the answer waits for
+    // the commit, and a call that cannot be recorded is refused.
+    let audit = |record: CallRecord, tool: Option<&str>, outcome: &str| {
+        let event = record.finish(
+            &rt,
+            agent,
+            server,
+            audit::event::kind::TOOLS_CALL,
+            tool,
+            request_id.clone(),
             outcome,
-            duration: started.elapsed(),
-            dlp_outgoing: tally.dlp_outgoing,
-            dlp_result: tally.dlp_result,
-            response_chars: tally.response_chars,
-        });
+        );
+        gw.auditor.record(event)
     };
+    let refused =
+        |e: audit::AuditError| shape::failure(&ToolError::AuditUnavailable(e.to_string()));
 
     // 2. virtual server and tool.
     let entry = match rt.catalog.get(name) {
         Some(entry) if exposes(server, entry) => entry.clone(),
         Some(entry) => {
-            audit("tool_not_on_server", &Tally::default());
+            if let Some(args) = &arguments {
+                record.arguments(&rt, agent, entry.spec.toolset, args);
+            }
+            if let Err(e) = audit(record, Some(name), "tool_not_on_server").await {
+                return Ok(refused(e));
+            }
             return Err(ErrorData::invalid_params(
                 format!(
                     "Tool '{name}' is not available on server '{}'{}. Call tools/list for the tools this server offers.",
@@ -113,7 +117,11 @@ pub async fn call_tool(
             ));
         }
         None => {
-            audit("unknown_tool", &Tally::default());
+            // A name the client made up is not recorded verbatim (it could carry anything).
+            let tool = format!("(unknown: {} characters)", name.chars().count());
+            if let Err(e) = audit(record, Some(&tool), "unknown_tool").await {
+                return Ok(refused(e));
+            }
             return Err(ErrorData::invalid_params(
                 format!("Unknown tool '{name}'. Call tools/list for the tools this server offers."),
                 None,
@@ -121,19 +129,18 @@ pub async fn call_tool(
         }
     };
 
-    let mut tally = Tally::default();
-    let outcome = run_stages(gw, &rt, agent, server, &entry, arguments, &mut tally).await;
-    let result = match outcome {
-        Ok(result) => {
-            audit("ok", &tally);
-            result
-        }
-        Err(error) => {
-            audit(error.kind(), &tally);
-            shape::failure(&error)
-        }
+    if let Some(args) = &arguments {
+        record.arguments(&rt, agent, entry.spec.toolset, args);
+    }
+    let outcome = run_stages(gw, &rt, agent, server, &entry, arguments, &mut record).await;
+    let (result, kind) = match outcome {
+        Ok(result) => (result, "ok"),
+        Err(error) => (shape::failure(&error), error.kind()),
     };
-    Ok(result)
+    match audit(record, Some(entry.spec.name), kind).await {
+        Ok(()) => Ok(result),
+        Err(e) => Ok(refused(e)),
+    }
 }
 
 async fn run_stages(
@@ -143,7 +150,7 @@ async fn run_stages(
     server: &ServerConfig,
     entry: &Entry,
     arguments: Option<JsonObject>,
-    tally: &mut Tally,
+    record: &mut CallRecord,
 ) -> Result<CallToolResult, ToolError> {
     // 3. validate arguments.
     let args = Value::Object(arguments.unwrap_or_default());
@@ -172,19 +179,27 @@ async fn run_stages(
     }
 
     // 5. authorize.
-    if let Decision::Deny(reason) = rt.authorizer.authorize(agent, server, &entry.spec) {
+    let (decision, rule) = rt.authorizer.decide(agent, server, &entry.spec);
+    record.rule = rule;
+    if let Decision::Deny(reason) = decision {
+        record.decision = audit::event::decision::DENY;
         return Err(ToolError::Forbidden(reason));
     }
+    record.decision = audit::event::decision::ALLOW;
 
     // 6. DLP on outgoing content.
-    tally.dlp_outgoing = rt.dlp.outgoing(
+    let tally = &mut record.dlp;
+    rt.dlp.outgoing(
         agent.dlp_profile.as_deref(),
         &mut args,
         entry.spec.outgoing_content,
+        tally,
     )?;
     if let Some(decode) = entry.spec.outgoing_encoded {
         let profile = agent.dlp_profile.as_deref();
-        tally.dlp_outgoing += decode(&mut args, &mut |text| rt.dlp.outgoing_text(profile, text))?;
+        decode(&mut args, &mut |text| {
+            rt.dlp.outgoing_text(profile, text, tally)
+        })?;
     }
 
     // 7. execute.
@@ -196,7 +211,8 @@ async fn run_stages(
         ))
     })?;
     let ctx = ToolContext {
-        client: connection.client.clone(),
+        client: connection.client.observed(record.upstream.clone()),
+        touched: record.touched.clone(),
         agent: agent.clone(),
         scope: SpaceScope::new(&agent.spaces, connection.space_ids.clone()),
         max_chars: budget,
@@ -208,14 +224,18 @@ async fn run_stages(
         .map_err(|_| ToolError::Timeout(server.timeout_secs))??;
 
     // 8. shape.
+    record.chars_before = output.text.chars().count() as u64;
     let mut text = shape::cap(output.text, budget);
     let mut structured = (format != OutputFormat::Text).then_some(output.structured);
 
     // 9. DLP on what the agent receives.
-    tally.dlp_result = rt
-        .dlp
-        .result(agent.dlp_profile.as_deref(), &mut text, &mut structured)?;
-    tally.response_chars = text.chars().count();
+    rt.dlp.result(
+        agent.dlp_profile.as_deref(),
+        &mut text,
+        &mut structured,
+        &mut record.dlp,
+    )?;
+    record.chars_after = text.chars().count() as u64;
 
     Ok(shape::success(text, structured, format))
 }

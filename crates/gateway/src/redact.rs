@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use crate::audit::DlpTally;
 use crate::error::ToolError;
 
 /// Compiled DLP engines by profile name (`None`: the default `[dlp]`), plus what actions need.
@@ -50,16 +51,17 @@ impl DlpStage {
         profile: Option<&str>,
         args: &mut Map<String, Value>,
         fields: &[&str],
+        tally: &mut DlpTally,
     ) -> Result<usize, ToolError> {
         let mut count = 0;
         for field in fields {
             // A field is one text, or a list of texts (such as labels).
             match args.get_mut(*field) {
-                Some(Value::String(text)) => count += self.outgoing_text(profile, text)?,
+                Some(Value::String(text)) => count += self.outgoing_text(profile, text, tally)?,
                 Some(Value::Array(items)) => {
                     for item in items {
                         if let Value::String(text) = item {
-                            count += self.outgoing_text(profile, text)?;
+                            count += self.outgoing_text(profile, text, tally)?;
                         }
                     }
                 }
@@ -74,13 +76,15 @@ impl DlpStage {
         &self,
         profile: Option<&str>,
         text: &mut String,
+        tally: &mut DlpTally,
     ) -> Result<usize, ToolError> {
         let Some(engine) = self.engine(profile) else {
             return Ok(0);
         };
         let redacted = engine
             .redact(text, &self.ctx())
-            .map_err(|e| to_tool_error(e, "the content to write"))?;
+            .map_err(|e| to_tool_error(e, "the content to write", "outgoing", tally))?;
+        tally.add("outgoing", &redacted.report);
         *text = redacted.text;
         Ok(redacted.report.total())
     }
@@ -91,32 +95,63 @@ impl DlpStage {
         profile: Option<&str>,
         text: &mut String,
         structured: &mut Option<Value>,
+        tally: &mut DlpTally,
     ) -> Result<usize, ToolError> {
         let Some(engine) = self.engine(profile) else {
             return Ok(0);
         };
         let redacted = engine
             .redact(text, &self.ctx())
-            .map_err(|e| to_tool_error(e, "the result"))?;
+            .map_err(|e| to_tool_error(e, "the result", "result", tally))?;
         let mut count = redacted.report.total();
         *text = redacted.text;
+        // The structured copy usually repeats the text's findings: the larger report counts.
+        let mut report = redacted.report;
         if let Some(value) = structured.as_mut() {
-            let report = engine
+            let json_report = engine
                 .redact_json(value, &self.ctx())
-                .map_err(|e| to_tool_error(e, "the result"))?;
-            count = count.max(report.total());
+                .map_err(|e| to_tool_error(e, "the result", "result", tally))?;
+            if json_report.total() > count {
+                count = json_report.total();
+                report = json_report;
+            }
         }
+        tally.add("result", &report);
         Ok(count)
+    }
+
+    /// Redacts recorded arguments in place with the agent's profile, for the audit trail.
+    /// `Err(detector)` when the profile blocks a finding: the caller records no values then.
+    pub fn audit_arguments(
+        &self,
+        profile: Option<&str>,
+        value: &mut Value,
+    ) -> Result<dlp::Report, String> {
+        let Some(engine) = self.engine(profile) else {
+            return Ok(dlp::Report::default());
+        };
+        engine.redact_json(value, &self.ctx()).map_err(|e| match e {
+            dlp::DlpError::Blocked { detector, .. } => detector,
+            other => other.to_string(),
+        })
     }
 }
 
-fn to_tool_error(e: dlp::DlpError, place: &'static str) -> ToolError {
+fn to_tool_error(
+    e: dlp::DlpError,
+    place: &'static str,
+    direction: &str,
+    tally: &mut DlpTally,
+) -> ToolError {
     match e {
-        dlp::DlpError::Blocked { detector, category } => ToolError::Blocked {
-            detector,
-            category: category.to_string(),
-            place,
-        },
+        dlp::DlpError::Blocked { detector, category } => {
+            tally.add_blocked(direction, &detector);
+            ToolError::Blocked {
+                detector,
+                category: category.to_string(),
+                place,
+            }
+        }
         dlp::DlpError::MissingVault => ToolError::Internal(
             "the DLP action 'tokenize' needs the token vault, which this gateway version lacks; \
              configure 'redact' or 'hash' instead"

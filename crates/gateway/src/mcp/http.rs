@@ -8,6 +8,8 @@
 //!    request stands alone, so any replica can serve any request (2025-era clients get
 //!    answers without a session; 2026-07-28 clients are stateless by design).
 //!
+//! `/healthz`, `/readyz` and `/metrics` answer GETs after step 1 (see [`operations`]).
+//!
 //! The configuration is read per request, so a reload applies to the next request.
 
 use std::sync::Arc;
@@ -35,6 +37,11 @@ async fn front_door(State(gateway): State<Arc<Gateway>>, mut req: Request) -> Re
     let listen = &rt.loaded.config.listen;
     if let Some(refusal) = refuse_host_or_origin(req.headers(), req.uri(), listen) {
         return refusal;
+    }
+    if req.method() == axum::http::Method::GET
+        && let Some(response) = operations(&gateway, &rt, req.uri().path()).await
+    {
+        return response;
     }
     let Some(server) = rt.server_by_path(req.uri().path()).cloned() else {
         return json_error(
@@ -77,6 +84,43 @@ async fn front_door(State(gateway): State<Arc<Gateway>>, mut req: Request) -> Re
     match service.oneshot(req).await {
         Ok(response) => response.map(Body::new),
         Err(never) => match never {},
+    }
+}
+
+/// `/healthz` (the process answers), `/readyz` (it can serve calls: store readable, audit
+/// trail recording) and `/metrics` (Prometheus text; `observability.metrics`). They sit behind
+/// the Host/Origin check but need no agent key, like every scrape and probe endpoint.
+async fn operations(
+    gateway: &Gateway,
+    rt: &crate::runtime::Runtime,
+    path: &str,
+) -> Option<Response> {
+    match path {
+        "/healthz" => Some((StatusCode::OK, axum::Json(json!({ "status": "ok" }))).into_response()),
+        "/readyz" => {
+            let reasons = gateway.not_ready().await;
+            Some(if reasons.is_empty() {
+                (StatusCode::OK, axum::Json(json!({ "status": "ready" }))).into_response()
+            } else {
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    axum::Json(json!({ "status": "not ready", "reasons": reasons })),
+                )
+                    .into_response()
+            })
+        }
+        "/metrics" if rt.loaded.config.observability.metrics => Some(
+            (
+                StatusCode::OK,
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+                )],
+                gateway.metrics.render(),
+            )
+                .into_response(),
+        ),
+        _ => None,
     }
 }
 

@@ -206,6 +206,10 @@ pub(crate) async fn scoped_page(
     format: Option<confluence::models::BodyFormat>,
 ) -> Result<confluence::models::Page, ToolError> {
     let page = ctx.client.page(page_id, format).await?;
+    ctx.touched.content_id(&page.id);
+    if let Some(space_id) = &page.space_id {
+        ctx.touched.space_id(space_id);
+    }
     ctx.scope
         .check_space_id(
             &ctx.client,
@@ -222,6 +226,7 @@ pub(crate) async fn scoped_space(
     key: &str,
 ) -> Result<confluence::models::Space, ToolError> {
     ctx.scope.check_key(key)?;
+    ctx.touched.space_key(key);
     Ok(ctx.client.space_by_key(key).await?)
 }
 
