@@ -112,11 +112,17 @@ impl Setup {
 
     /// `serve` with JSON logs to `log` (a file in the scratch directory).
     pub fn serve(&self, log: &str) -> Gateway {
+        self.serve_with_env(log, &[])
+    }
+
+    /// [`Setup::serve`] with more environment variables.
+    pub fn serve_with_env(&self, log: &str, env: &[(&str, &str)]) -> Gateway {
         let log_path = self.scratch.0.join(log);
         let log_file = std::fs::File::create(&log_path).unwrap();
         let child = Command::new(BIN)
             .args(["serve", "--log-format", "json", "--config", &self.config])
             .env("CGW_BOB_TOKEN", &self.bob_token)
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(log_file)
             .spawn()
