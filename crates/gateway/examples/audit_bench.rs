@@ -60,8 +60,14 @@ fn arg(name: &str, default: u64) -> u64 {
 fn workload() -> Vec<(&'static str, serde_json::Map<String, Value>)> {
     let body = "Deployment notes for the payments service. ".repeat(48);
     [
-        ("get_page", json!({ "page_id": "1234567", "max_chars": 8000 })),
-        ("search", json!({ "cql": "space = ENG AND text ~ \"rollback runbook\"", "limit": 10 })),
+        (
+            "get_page",
+            json!({ "page_id": "1234567", "max_chars": 8000 }),
+        ),
+        (
+            "search",
+            json!({ "cql": "space = ENG AND text ~ \"rollback runbook\"", "limit": 10 }),
+        ),
         (
             "create_page",
             json!({ "space_key": "DOCS", "title": "Release 4.2", "body": body }),
@@ -134,9 +140,13 @@ async fn main() {
     let rt = Arc::new(Runtime::build(loaded.clone(), catalog, &[], dir.path()).unwrap());
     let store = gateway::store::Store::open(dir.path()).await.unwrap();
     let enabled = Arc::new(
-        Auditor::start(store.clone(), &loaded.config.audit, Arc::new(Metrics::default()))
-            .await
-            .unwrap(),
+        Auditor::start(
+            store.clone(),
+            &loaded.config.audit,
+            Arc::new(Metrics::default()),
+        )
+        .await
+        .unwrap(),
     );
     let disabled = Arc::new(Auditor::disabled(Arc::new(Metrics::default())));
     let agent = Arc::new(Agent {
@@ -211,7 +221,11 @@ async fn main() {
     println!(
         "added by the audit at p99: {:.1} µs (target <= 50 µs: {}); p99 ratio enabled/disabled: {:.1}x",
         added.as_secs_f64() * 1e6,
-        if added <= Duration::from_micros(50) { "met" } else { "NOT met" },
+        if added <= Duration::from_micros(50) {
+            "met"
+        } else {
+            "NOT met"
+        },
         p99_on.as_secs_f64() / p99_off.as_secs_f64().max(1e-9)
     );
     let stored = store.audit_count().await.unwrap();

@@ -687,3 +687,91 @@ async fn planted_secrets_never_reach_logs_events_exports_or_metrics() {
         "a page body reached the log"
     );
 }
+
+#[tokio::test]
+async fn retention_prunes_behind_a_signed_checkpoint_that_verify_checks() {
+    use gateway::audit::{AuditEvent, Auditor, checkpoint_key, retention, verify};
+    let scratch = common::Scratch::new("audit-retention");
+    let store = gateway::store::Store::open(&scratch.0).await.unwrap();
+    let config = gateway::config::AuditConfig::default();
+    let auditor = Auditor::start(store.clone(), &config, Arc::default())
+        .await
+        .unwrap();
+    for i in 0..30 {
+        auditor
+            .record(AuditEvent {
+                time: gateway::audit::event::now_rfc3339(),
+                kind: "tools/call".into(),
+                agent: format!("agent-{}", i % 3),
+                server: "s".into(),
+                tool: Some("get_page".into()),
+                decision: "allow".into(),
+                outcome: "ok".into(),
+                ..AuditEvent::default()
+            })
+            .await
+            .unwrap();
+    }
+    let key = checkpoint_key("a key secret of at least thirty-two characters");
+    // A sink that delivered through 12 holds pruning back there.
+    store.set_sink_cursor("siem", 12).await.unwrap();
+    let pruned = retention::prune_once(&store, &key, Duration::ZERO, &["siem".to_owned()])
+        .await
+        .unwrap();
+    assert_eq!(pruned, 12);
+    let report = verify(&store, Some(&key)).await.unwrap();
+    assert!(report.ok(), "{:?}", report.problems);
+    assert_eq!(
+        (report.checkpoint, report.first_id, report.last_id),
+        (Some(12), Some(13), Some(30))
+    );
+    // The append-only triggers refuse deletes a checkpoint does not cover, and any update.
+    let pool = store.pool();
+    let refused = sqlx::query("DELETE FROM audit_events WHERE id = 20")
+        .execute(pool)
+        .await;
+    assert!(
+        refused
+            .unwrap_err()
+            .to_string()
+            .contains("deleted only by pruning")
+    );
+    let refused = sqlx::query("UPDATE audit_events SET agent = 'x' WHERE id = 20")
+        .execute(pool)
+        .await;
+    assert!(refused.unwrap_err().to_string().contains("append-only"));
+    // New events chain onto the pruned trail; a checkpoint signed with another key is caught.
+    auditor
+        .record(AuditEvent {
+            kind: "tools/list".into(),
+            agent: "a".into(),
+            server: "s".into(),
+            decision: "allow".into(),
+            outcome: "ok".into(),
+            ..AuditEvent::default()
+        })
+        .await
+        .unwrap();
+    assert!(verify(&store, Some(&key)).await.unwrap().ok());
+    let other = checkpoint_key("another secret of at least thirty-two characters!!");
+    let report = verify(&store, Some(&other)).await.unwrap();
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert!(
+        report.problems[0].what.contains("invalid signature"),
+        "{:?}",
+        report.problems
+    );
+    // With every sink caught up, the rest goes (in chunks), leaving a verifiable empty trail.
+    store.set_sink_cursor("siem", 31).await.unwrap();
+    assert_eq!(
+        retention::prune_once(&store, &key, Duration::ZERO, &["siem".to_owned()])
+            .await
+            .unwrap(),
+        19
+    );
+    let report = verify(&store, Some(&key)).await.unwrap();
+    assert!(
+        report.ok() && report.events == 0 && report.checkpoint == Some(31),
+        "{report:?}"
+    );
+}

@@ -146,12 +146,14 @@ impl Auditor {
     /// Records one event. In fail-closed mode this returns after the event is committed, or
     /// fails (and the caller must refuse the call); in fail-open mode it returns at once.
     pub async fn record(&self, event: AuditEvent) -> Result<(), AuditError> {
-        self.metrics.call(
-            &event.kind,
-            event.tool.as_deref().unwrap_or(""),
-            &event.decision,
-            &event.outcome,
-        );
+        // A tool name the client made up is one label value, not one per name.
+        let tool = match event.tool.as_deref() {
+            Some(t) if t.starts_with("(unknown") => "(unknown)",
+            Some(t) => t,
+            None => "",
+        };
+        self.metrics
+            .call(&event.kind, tool, &event.decision, &event.outcome);
         for f in &event.dlp {
             self.metrics
                 .dlp_findings(&f.detector, &f.direction, f.count);

@@ -17,6 +17,10 @@ use crate::store::{Checkpoint, Store, StoreError};
 /// How often a running gateway prunes.
 pub const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
+/// Events deleted per transaction at most, so pruning a large backlog never holds SQLite's
+/// write lock long enough to delay the audit writer (and the calls waiting on it).
+pub const PRUNE_CHUNK: i64 = 5_000;
+
 /// The signature of a checkpoint.
 pub fn checkpoint_mac(key: &[u8], through_id: i64, through_hash: &str, created_at: &str) -> String {
     let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(key) else {
@@ -44,8 +48,8 @@ pub fn checkpoint_valid(key: &[u8], checkpoint: &Checkpoint) -> bool {
     !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(checkpoint.mac.as_bytes()))
 }
 
-/// Prunes events older than `older_than` (and delivered by every sink in `sinks`) once.
-/// Returns the number of events deleted.
+/// Prunes one chunk (at most [`PRUNE_CHUNK`] events) older than `older_than` and delivered by
+/// every sink in `sinks`. Returns the number of events deleted (0: nothing left to prune).
 pub async fn prune_once(
     store: &Store,
     key: &[u8],
@@ -55,7 +59,10 @@ pub async fn prune_once(
     let cutoff = chrono::Utc::now()
         - chrono::Duration::from_std(older_than).unwrap_or(chrono::Duration::MAX);
     let cutoff = cutoff.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-    let mut max_id = i64::MAX;
+    let Some(first) = store.audit_first_id().await? else {
+        return Ok(0);
+    };
+    let mut max_id = first + PRUNE_CHUNK - 1;
     for sink in sinks {
         max_id = max_id.min(store.sink_cursor(sink).await?);
     }

@@ -124,9 +124,8 @@ impl ServerHandler for VirtualServer {
         let agent = self.agent(&ctx)?;
         let server = self.server()?;
         let rt = self.gateway.runtime();
-        let record = CallRecord::start();
+        let mut record = CallRecord::start();
         let tools = pipeline::visible_tools(&rt, &server, &agent);
-        let mut record = record;
         record.decision = audit::event::decision::ALLOW;
         record.chars_after = tools.len() as u64;
         let event = record.finish(

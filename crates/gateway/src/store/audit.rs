@@ -116,6 +116,15 @@ impl Store {
             .map_err(|e: sqlx::Error| self.error(&e))
     }
 
+    /// The oldest event's id, if any.
+    pub async fn audit_first_id(&self) -> Result<Option<i64>, StoreError> {
+        sqlx::query_scalar("SELECT MIN(id) FROM audit_events WHERE tenant_id = $1")
+            .bind(DEFAULT_TENANT)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| self.error(&e))
+    }
+
     /// Events matching `filter`, in id order (or newest first).
     pub async fn audit_search(&self, filter: &AuditFilter) -> Result<Vec<AuditRow>, StoreError> {
         let mut q = QueryBuilder::new(format!(
