@@ -775,3 +775,103 @@ async fn retention_prunes_behind_a_signed_checkpoint_that_verify_checks() {
         "{report:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn timeouts_upstream_failures_and_429s_are_recorded_with_their_upstream_facts() {
+    let setup = Setup::new("audit-upstream", "").await;
+    let gw = setup.serve("gateway.log");
+    let http = common::http();
+    let key = setup.key("reader");
+
+    setup.faults(json!({ "latency_ms": 2500 })).await;
+    let timed_out = call_with_id(
+        &http,
+        &gw.url("slow"),
+        key,
+        "u-timeout",
+        "list_spaces",
+        json!({}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(timed_out["result"]["isError"], true, "{timed_out}");
+    setup
+        .faults(json!({ "error_rate": 1.0, "error_statuses": [503] }))
+        .await;
+    let failed = call_with_id(
+        &http,
+        &gw.url("readonly"),
+        key,
+        "u-503",
+        "list_spaces",
+        json!({}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(failed["result"]["isError"], true, "{failed}");
+    setup
+        .faults(json!({ "throttle_rate": 1.0, "throttle_retry_after_secs": 0 }))
+        .await;
+    let throttled = call_with_id(
+        &http,
+        &gw.url("readonly"),
+        key,
+        "u-429",
+        "list_spaces",
+        json!({}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(throttled["result"]["isError"], true, "{throttled}");
+    setup.faults(json!({})).await;
+
+    let events = setup.export();
+    let one = |id: &str| by_request_id(&events)[id][0].clone();
+    let e = one("u-timeout");
+    assert_eq!(
+        (e["outcome"].as_str(), e["server"].as_str()),
+        (Some("timeout"), Some("slow")),
+        "{e}"
+    );
+    assert!(
+        e["latency_us"]["total"].as_u64().unwrap() >= 1_000_000,
+        "{e}"
+    );
+    let e = one("u-503");
+    assert_eq!(e["outcome"], "upstream_error", "{e}");
+    assert_eq!(e["upstream"]["status"], 503, "{e}");
+    assert!(
+        e["upstream"]["retries"].as_u64().unwrap() >= 1,
+        "idempotent reads are retried: {e}"
+    );
+    assert_eq!(
+        e["upstream"]["requests"].as_u64().unwrap(),
+        e["upstream"]["retries"].as_u64().unwrap() + 1
+    );
+    assert!(
+        e["latency_us"]["upstream"].as_u64().unwrap()
+            > e["latency_us"]["gateway"].as_u64().unwrap(),
+        "{e}"
+    );
+    let e = one("u-429");
+    assert_eq!(e["outcome"], "upstream_rate_limited", "{e}");
+    assert_eq!(e["upstream"]["status"], 429, "{e}");
+    assert!(e["upstream"]["throttled"].as_u64().unwrap() >= 1, "{e}");
+    let metrics = http
+        .get(format!("{}/metrics", gw.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let value = |name: &str| -> f64 {
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
+            .unwrap_or(0.0)
+    };
+    assert!(value("cgw_upstream_throttled_total ") >= 1.0, "{metrics}");
+    assert!(value("cgw_upstream_retries_total ") >= 2.0, "{metrics}");
+    assert!(metrics.contains("cgw_calls_total{kind=\"tools/call\",tool=\"list_spaces\",decision=\"allow\",outcome=\"timeout\"} 1"));
+}

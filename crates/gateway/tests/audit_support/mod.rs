@@ -66,6 +66,7 @@ impl Setup {
              [[connections]]\nname = \"bob\"\nsite_url = \"{}\"\nemail = \"bob@example.com\"\n\
              token_env = \"CGW_BOB_TOKEN\"\nrequests_per_second = 0\nmax_concurrent = 64\n\n\
              [[servers]]\nname = \"readonly\"\npath = \"/mcp/readonly\"\ntoolsets = [\"*:read\"]\nagents = [\"*\"]\n\n\
+             [[servers]]\nname = \"slow\"\npath = \"/mcp/slow\"\ntoolsets = [\"*:read\"]\nagents = [\"*\"]\ntimeout_secs = 1\n\n\
              [[servers]]\nname = \"readwrite\"\npath = \"/mcp/readwrite\"\ntoolsets = [\"*\"]\nagents = [\"writer\"]\n\n\
              [roles]\nreader = [\"*:read\"]\nwriter = [\"*\"]\nspaces-only = [\"spaces:read\"]\n\n",
             emulator.info.site_url
@@ -96,6 +97,18 @@ impl Setup {
             secret,
             bob_token,
         }
+    }
+
+    /// Sets the emulator's faults (`{"latency_ms": 1500}`, `{"error_rate": 1.0}`, …).
+    pub async fn faults(&self, spec: Value) {
+        let status = reqwest::Client::new()
+            .put(format!("{}/faults", self.emulator.info.admin_url))
+            .json(&spec)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert!(status.is_success(), "faults {spec}: {status}");
     }
 
     pub fn key(&self, agent: &str) -> &str {
