@@ -77,9 +77,11 @@ impl Auditor {
             .audit_queue_capacity
             .store(config.queue_capacity as i64, Ordering::Relaxed);
         metrics.audit_last_id.store(head.0, Ordering::Relaxed);
+        let appender = store.audit_appender().await?;
+        tokio::spawn(checkpoint_wal(store.clone(), committed.clone()));
         tokio::spawn(
             writer::Writer {
-                store,
+                appender,
                 rx,
                 batch_max: config.batch_max,
                 mode: config.mode,
@@ -224,6 +226,22 @@ impl Auditor {
                 );
                 Ok(())
             }
+        }
+    }
+}
+
+/// Checkpoints the WAL in the background after commits (at most once a second), since the
+/// writer's connection never does; ends when the writer does.
+async fn checkpoint_wal(store: Store, mut committed: watch::Receiver<i64>) {
+    let mut done = *committed.borrow();
+    while committed.changed().await.is_ok() {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let now = *committed.borrow_and_update();
+        if now != done {
+            if let Err(e) = store.checkpoint_wal().await {
+                tracing::warn!("WAL checkpoint: {e}");
+            }
+            done = now;
         }
     }
 }

@@ -11,7 +11,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use super::event::{self, AuditEvent, GENESIS_HASH};
 use crate::config::AuditMode;
 use crate::metrics::Metrics;
-use crate::store::{AuditRow, Store, StoreError};
+use crate::store::{AuditAppender, AuditRow, Store, StoreError};
 
 /// An event on its way to the writer, with the waiting call's acknowledgement channel.
 pub(super) struct Pending {
@@ -32,7 +32,7 @@ pub async fn chain_head(store: &Store) -> Result<(i64, String), StoreError> {
 }
 
 pub(super) struct Writer {
-    pub store: Store,
+    pub appender: AuditAppender,
     pub rx: mpsc::Receiver<Pending>,
     pub batch_max: usize,
     pub mode: AuditMode,
@@ -83,7 +83,7 @@ impl Writer {
                 hash,
             });
         }
-        match self.store.append_audit(&rows).await {
+        match self.appender.append(&rows).await {
             Ok(()) => {
                 self.head = (id, prev);
                 let n = rows.len() as u64;

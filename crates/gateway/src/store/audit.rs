@@ -2,6 +2,7 @@
 //! order, search, sink cursors, and pruning behind a checkpoint. The chain logic itself lives
 //! in `crate::audit`; this file only moves rows.
 
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{QueryBuilder, Row};
 
 use super::{DEFAULT_TENANT, Store, StoreError};
@@ -70,9 +71,16 @@ fn row_of(row: &sqlx::sqlite::SqliteRow) -> Result<AuditRow, sqlx::Error> {
     })
 }
 
-impl Store {
+/// The audit writer's dedicated connection: no pool acquire per batch, and no automatic WAL
+/// checkpoint inside its commits, so a group commit is one statement and nothing else.
+pub struct AuditAppender {
+    conn: sqlx::SqliteConnection,
+    store: Store,
+}
+
+impl AuditAppender {
     /// Appends `rows` (consecutive ids, chained) in one statement: one commit for the batch.
-    pub async fn append_audit(&self, rows: &[AuditRow]) -> Result<(), StoreError> {
+    pub async fn append(&mut self, rows: &[AuditRow]) -> Result<(), StoreError> {
         if rows.is_empty() {
             return Ok(());
         }
@@ -96,6 +104,38 @@ impl Store {
                 .push_bind(&r.hash);
         });
         q.build()
+            .execute(&mut self.conn)
+            .await
+            .map_err(|e| self.store.error(&e))?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Opens the audit writer's own connection (see [`AuditAppender`]).
+    pub async fn audit_appender(&self) -> Result<AuditAppender, StoreError> {
+        use sqlx::Connection as _;
+        let options = SqliteConnectOptions::new()
+            .filename(self.path())
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(super::BUSY_TIMEOUT)
+            // Checkpoints (which write back and sync the database file) run in the background
+            // ([`Store::checkpoint_wal`]), never inside a commit that calls are waiting for.
+            .pragma("wal_autocheckpoint", "0");
+        let conn = sqlx::SqliteConnection::connect_with(&options)
+            .await
+            .map_err(|e| self.error(&e))?;
+        Ok(AuditAppender {
+            conn,
+            store: self.clone(),
+        })
+    }
+
+    /// Copies committed WAL content into the database file without blocking writers
+    /// (`PRAGMA wal_checkpoint(PASSIVE)`).
+    pub async fn checkpoint_wal(&self) -> Result<(), StoreError> {
+        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
             .execute(&self.pool)
             .await
             .map_err(|e| self.error(&e))?;

@@ -29,7 +29,7 @@ use sqlx::sqlite::{
 };
 
 pub use agents::{ImportReport, StoredAgent};
-pub use audit::{AuditFilter, AuditRow, Checkpoint};
+pub use audit::{AuditAppender, AuditFilter, AuditRow, Checkpoint};
 
 /// The database file inside the data directory.
 pub const DATABASE_FILE: &str = "gateway.db";
