@@ -152,14 +152,14 @@ async fn main() {
     let catalog = Arc::new(gateway::tools::catalog::Catalog::build().unwrap());
     let rt = Arc::new(Runtime::build(loaded.clone(), catalog, &[], dir.path()).unwrap());
     let store = gateway::store::Store::open(dir.path()).await.unwrap();
+    let mut audit = loaded.config.audit.clone();
+    if std::env::args().any(|a| a == "--fail-open") {
+        audit.mode = gateway::config::AuditMode::FailOpen;
+    }
     let enabled = Arc::new(
-        Auditor::start(
-            store.clone(),
-            &loaded.config.audit,
-            Arc::new(Metrics::default()),
-        )
-        .await
-        .unwrap(),
+        Auditor::start(store.clone(), &audit, Arc::new(Metrics::default()))
+            .await
+            .unwrap(),
     );
     let disabled = Arc::new(Auditor::disabled(Arc::new(Metrics::default())));
     let agent = Arc::new(Agent {

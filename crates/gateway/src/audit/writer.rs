@@ -13,6 +13,9 @@ use crate::config::AuditMode;
 use crate::metrics::Metrics;
 use crate::store::{AuditAppender, AuditRow, Store, StoreError};
 
+/// How often the writer collects events in fail-open mode.
+const FAIL_OPEN_TICK: std::time::Duration = std::time::Duration::from_millis(5);
+
 /// An event on its way to the writer, with the waiting call's acknowledgement channel.
 pub(super) struct Pending {
     pub event: AuditEvent,
@@ -45,9 +48,32 @@ pub(super) struct Writer {
 impl Writer {
     pub async fn run(mut self) {
         let mut batch: Vec<Pending> = Vec::with_capacity(self.batch_max);
+        // Fail-open calls do not wait for the commit, so the writer collects on a short tick
+        // instead of waking on every event: a call's `try_send` then wakes no task (a woken
+        // writer would preempt the calling thread on a small machine).
+        let mut tick = (self.mode == AuditMode::FailOpen).then(|| {
+            let mut t = tokio::time::interval(FAIL_OPEN_TICK);
+            t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            t
+        });
         loop {
             batch.clear();
-            if self.rx.recv_many(&mut batch, self.batch_max).await == 0 {
+            if let Some(tick) = tick.as_mut() {
+                tick.tick().await;
+                while batch.len() < self.batch_max {
+                    match self.rx.try_recv() {
+                        Ok(pending) => batch.push(pending),
+                        Err(mpsc::error::TryRecvError::Empty) => break,
+                        Err(mpsc::error::TryRecvError::Disconnected) if batch.is_empty() => {
+                            return;
+                        }
+                        Err(mpsc::error::TryRecvError::Disconnected) => break,
+                    }
+                }
+                if batch.is_empty() {
+                    continue;
+                }
+            } else if self.rx.recv_many(&mut batch, self.batch_max).await == 0 {
                 return;
             }
             self.write(&mut batch).await;
