@@ -70,6 +70,8 @@ impl Default for ClientConfig {
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Per-caller counters ([`Client::observed`]); `None` for the shared client.
+    stats: Option<Arc<crate::observe::CallStats>>,
 }
 
 struct Inner {
@@ -182,6 +184,7 @@ impl Client {
                 budget,
                 wiki_base: OnceCell::new(),
             }),
+            stats: None,
         })
     }
 
@@ -315,10 +318,38 @@ impl Client {
         Ok(self.authorize(b, token))
     }
 
+    /// A clone whose requests are also counted in `stats` (time, statuses, 429s, retries), so
+    /// a caller can tell its own time from Confluence's.
+    pub fn observed(&self, stats: Arc<crate::observe::CallStats>) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            stats: Some(stats),
+        }
+    }
+
     /// Sends with budget, retries and one token refresh; returns only successful responses.
     pub(crate) async fn send(&self, req: Request) -> Result<reqwest::Response> {
-        let url = self.url_of(&req.target).await?;
-        self.send_to(&url, &req).await
+        let started = Instant::now();
+        let result = async {
+            let url = self.url_of(&req.target).await?;
+            self.send_to(&url, &req).await
+        }
+        .await;
+        if let Some(stats) = &self.stats {
+            stats.add_time(started.elapsed());
+        }
+        result
+    }
+
+    fn observe_answer(&self, status: Option<u16>) {
+        let totals = crate::observe::totals();
+        crate::observe::count(&totals.requests);
+        if status == Some(429) {
+            crate::observe::count(&totals.throttled);
+        }
+        if let Some(stats) = &self.stats {
+            stats.answered(status);
+        }
     }
 
     /// [`Client::send`] to a resolved URL (also used before the wiki base is known).
@@ -338,6 +369,7 @@ impl Client {
             let admission = self.inner.budget.admit().await;
             let outcome = builder.send().await;
             drop(admission);
+            self.observe_answer(outcome.as_ref().ok().map(|r| r.status().as_u16()));
             let (error, retryable, retry_after) = match outcome {
                 Ok(resp) if resp.status().is_success() => return Ok(resp),
                 Ok(resp) => {
@@ -350,6 +382,7 @@ impl Client {
                             (self.inner.auth.provider(), token.as_ref())
                     {
                         refreshed = true;
+                        crate::observe::count(&crate::observe::totals().token_refreshes);
                         refreshed_token =
                             Some(provider.refresh_after_unauthorized(rejected).await?);
                         continue;
@@ -384,6 +417,10 @@ impl Client {
                     tracing::debug!(?wait, retries, %error, "retrying Confluence call");
                     tokio::time::sleep(wait).await;
                     retries += 1;
+                    crate::observe::count(&crate::observe::totals().retries);
+                    if let Some(stats) = &self.stats {
+                        stats.retried();
+                    }
                 }
                 None => return Err(error),
             }
@@ -393,9 +430,14 @@ impl Client {
     /// Sends and decodes a JSON answer.
     pub(crate) async fn json_at<T: DeserializeOwned>(&self, req: Request) -> Result<T> {
         let resp = self.send(req).await?;
+        let reading = Instant::now();
         let bytes = resp.bytes().await.map_err(|e| Error::Network {
             message: format!("reading the answer: {}", error_chain(&e)),
-        })?;
+        });
+        if let Some(stats) = &self.stats {
+            stats.add_time(reading.elapsed());
+        }
+        let bytes = bytes?;
         serde_json::from_slice(&bytes).map_err(|e| Error::upstream_decode("JSON", e))
     }
 

@@ -32,6 +32,7 @@ pub mod comments;
 pub mod error;
 pub mod labels;
 pub mod models;
+pub mod observe;
 pub mod pages;
 pub mod paginate;
 pub mod search;

@@ -13,8 +13,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+mod audit;
 mod reference;
 mod validate;
+pub use audit::{
+    AuditConfig, AuditMode, LogFormat, ObservabilityConfig, SinkConfig, SinkKind, SyslogTransport,
+};
 pub use reference::reference_markdown;
 use validate::validate;
 pub use validate::{agent_problem, selector_is_known};
@@ -83,6 +87,12 @@ pub struct Config {
     /// Size caps of the attachment tools.
     #[serde(default)]
     pub attachments: AttachmentsConfig,
+    /// The audit trail: storage mode, retention and SIEM sinks.
+    #[serde(default)]
+    pub audit: AuditConfig,
+    /// Prometheus metrics, health endpoints and the log format.
+    #[serde(default)]
+    pub observability: ObservabilityConfig,
 }
 
 /// Size caps of the attachment tools. What `read_attachment` extracts is bounded further by
@@ -374,6 +384,11 @@ impl Loaded {
     /// `data_dir` resolved against the config file's directory.
     pub fn data_dir(&self) -> PathBuf {
         resolve_relative(&self.path, &self.config.data_dir)
+    }
+
+    /// A path from the configuration resolved against the config file's directory.
+    pub fn resolve(&self, p: &Path) -> PathBuf {
+        resolve_relative(&self.path, p)
     }
 
     /// `agents_file` resolved against the config file's directory.

@@ -53,6 +53,12 @@ pub enum ToolError {
     /// the message says which and what to do.
     #[error("{0}")]
     File(String),
+    /// The call's audit event could not be stored and the audit mode is `fail_closed`: the
+    /// result is withheld, since no call may go unrecorded.
+    #[error(
+        "Refused: the gateway's audit trail cannot record this call ({0}), and calls are not served unrecorded. Retry in a minute; if it persists, tell the gateway's admin."
+    )]
+    AuditUnavailable(String),
     /// Anything else; the message is safe to show and names no internals.
     #[error("Internal gateway error: {0}. Retry; if it persists, tell the gateway's admin.")]
     Internal(String),
@@ -95,6 +101,7 @@ impl ToolError {
             ToolError::NotFound(_) => "not_found",
             ToolError::Content(_) => "content",
             ToolError::File(_) => "file",
+            ToolError::AuditUnavailable(_) => "audit_unavailable",
             ToolError::Internal(_) => "internal",
         }
     }

@@ -9,6 +9,7 @@
 //!           tool lookup → validate arguments → rate limit → authorize → DLP on outgoing
 //!           content (writes) → execute (tools/<family>.rs via crates/confluence) → shape
 //!           (size caps, continuation hints, outputFormat) → DLP on the result → audit
+//!           (hash-chained events in the store, group-committed before the answer; sinks)
 //! stdio ─▶ mcp::stdio (the agent comes from a key in an environment variable) ─▶ same handler
 //! ```
 //!
@@ -27,6 +28,7 @@ pub mod error;
 pub mod extract;
 pub mod mcp;
 pub mod memo;
+pub mod metrics;
 pub mod pipeline;
 pub mod ratelimit;
 pub mod redact;

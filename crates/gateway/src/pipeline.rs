@@ -12,7 +12,8 @@
 //! 7. execute the tool with the agent's connection, within the server's timeout;
 //! 8. shape: the server's size cap and the agent's `outputFormat`;
 //! 9. DLP on exactly what the agent receives;
-//! 10. audit — one event per call, whatever the outcome;
+//! 10. audit — one event per call, whatever the outcome (`audit/`: in fail-closed mode the
+//!     answer waits for the event's commit; a call that cannot be recorded is refused);
 //! 11. respond.
 //!
 //! Failures from stage 3 on are tool errors (`isError: true`) whose text says what to do.
@@ -25,7 +26,7 @@ use rmcp::model::{CallToolResult, JsonObject, Tool};
 use serde_json::Value;
 
 use crate::agents::Agent;
-use crate::audit::AuditEvent;
+use crate::audit::{self, CallRecord};
 use crate::authorize;
 use crate::config::ServerConfig;
 use crate::error::ToolError;
@@ -66,42 +67,54 @@ fn unknown_tool(name: &str) -> ErrorData {
     )
 }
 
-/// What the stages after execution report to the audit stage.
-#[derive(Default)]
-struct Tally {
-    dlp_outgoing: usize,
-    dlp_result: usize,
-    response_chars: usize,
+/// Records the tool-level policy decision and the rule that made it.
+fn record_verdict(record: &mut CallRecord, rt: &Runtime, grant: &policy::ToolGrant) {
+    record.decision = grant.verdict.effect.as_str();
+    record.rule = Some(match grant.verdict.rule.and_then(|r| rt.policy.rule(r)) {
+        Some(rule) => rule.id.clone(),
+        None => "default-deny".to_owned(),
+    });
 }
 
-/// Runs one `tools/call` through every stage.
+/// Runs one `tools/call` through every stage. `request_id` is the client's JSON-RPC id, for
+/// the audit trail.
 pub async fn call_tool(
     gw: &Gateway,
     agent: &Arc<Agent>,
     server: &ServerConfig,
     name: &str,
     arguments: Option<JsonObject>,
+    request_id: Option<String>,
 ) -> Result<CallToolResult, ErrorData> {
-    let started = Instant::now();
+    let mut record = CallRecord::start();
     let rt = gw.runtime();
-    let audit = |outcome: &str, tally: &Tally| {
-        rt.audit.record(&AuditEvent {
-            agent: &agent.name,
-            server: &server.name,
-            tool: name,
+    // 10. audit: one event whatever the outcome; in fail-closed mode the answer waits for
+    // the commit, and a call that cannot be recorded is refused.
+    let audit = |record: CallRecord, tool: Option<&str>, outcome: &str| {
+        let event = record.finish(
+            &rt,
+            agent,
+            server,
+            audit::event::kind::TOOLS_CALL,
+            tool,
+            request_id.clone(),
             outcome,
-            duration: started.elapsed(),
-            dlp_outgoing: tally.dlp_outgoing,
-            dlp_result: tally.dlp_result,
-            response_chars: tally.response_chars,
-        });
+        );
+        gw.auditor.record(event)
     };
+    let refused =
+        |e: audit::AuditError| shape::failure(&ToolError::AuditUnavailable(e.to_string()));
 
     // 2. virtual server and tool.
     let entry = match rt.catalog.get(name) {
         Some(entry) if exposes(server, entry) => entry.clone(),
         Some(entry) => {
-            audit("tool_not_on_server", &Tally::default());
+            if let Some(args) = &arguments {
+                record.arguments(&rt, agent, entry.spec.toolset, args);
+            }
+            if let Err(e) = audit(record, Some(name), "tool_not_on_server").await {
+                return Ok(refused(e));
+            }
             return Err(ErrorData::invalid_params(
                 format!(
                     "Tool '{name}' is not available on server '{}'{}. Call tools/list for the tools this server offers.",
@@ -116,30 +129,46 @@ pub async fn call_tool(
             ));
         }
         None => {
-            audit("unknown_tool", &Tally::default());
+            // A name the client made up is not recorded verbatim (it could carry anything).
+            let tool = format!("(unknown: {} characters)", name.chars().count());
+            if let Err(e) = audit(record, Some(&tool), "unknown_tool").await {
+                return Ok(refused(e));
+            }
             return Err(unknown_tool(name));
         }
     };
+    if let Some(args) = &arguments {
+        record.arguments(&rt, agent, entry.spec.toolset, args);
+    }
     // A tool the policy hides answers exactly like an unknown one.
     let grant = authorize::grant(&rt.policy, agent, server, &entry.spec);
+    record_verdict(&mut record, &rt, &grant);
     if !authorize::visible(&grant) {
-        audit("hidden_by_policy", &Tally::default());
+        if let Err(e) = audit(record, Some(entry.spec.name), "hidden_by_policy").await {
+            return Ok(refused(e));
+        }
         return Err(unknown_tool(name));
     }
 
-    let mut tally = Tally::default();
-    let outcome = run_stages(gw, &rt, agent, server, &entry, grant, arguments, &mut tally).await;
-    let result = match outcome {
-        Ok(result) => {
-            audit("ok", &tally);
-            result
-        }
-        Err(error) => {
-            audit(error.kind(), &tally);
-            shape::failure(&error)
-        }
+    let outcome = run_stages(
+        gw,
+        &rt,
+        agent,
+        server,
+        &entry,
+        grant,
+        arguments,
+        &mut record,
+    )
+    .await;
+    let (result, kind) = match outcome {
+        Ok(result) => (result, "ok"),
+        Err(error) => (shape::failure(&error), error.kind()),
     };
-    Ok(result)
+    match audit(record, Some(entry.spec.name), kind).await {
+        Ok(()) => Ok(result),
+        Err(e) => Ok(refused(e)),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -151,7 +180,7 @@ async fn run_stages(
     entry: &Entry,
     grant: policy::ToolGrant,
     arguments: Option<JsonObject>,
-    tally: &mut Tally,
+    record: &mut CallRecord,
 ) -> Result<CallToolResult, ToolError> {
     // 3. validate arguments.
     let args = Value::Object(arguments.unwrap_or_default());
@@ -199,12 +228,12 @@ async fn run_stages(
         .or(agent.dlp_profile.as_deref());
 
     // 6. DLP on outgoing content.
-    tally.dlp_outgoing = rt
-        .dlp
-        .outgoing(dlp_profile, &mut args, entry.spec.outgoing_content)?;
+    let tally = &mut record.dlp;
+    rt.dlp
+        .outgoing(dlp_profile, &mut args, entry.spec.outgoing_content, tally)?;
     if let Some(decode) = entry.spec.outgoing_encoded {
-        tally.dlp_outgoing += decode(&mut args, &mut |text| {
-            rt.dlp.outgoing_text(dlp_profile, text)
+        decode(&mut args, &mut |text| {
+            rt.dlp.outgoing_text(dlp_profile, text, tally)
         })?;
     }
 
@@ -217,7 +246,8 @@ async fn run_stages(
         ))
     })?;
     let ctx = ToolContext {
-        client: connection.client.clone(),
+        client: connection.client.observed(record.upstream.clone()),
+        touched: record.touched.clone(),
         agent: agent.clone(),
         guard: Guard::new(
             rt.policy.clone(),
@@ -234,12 +264,14 @@ async fn run_stages(
         .map_err(|_| ToolError::Timeout(server.timeout_secs))??;
 
     // 8. shape.
+    record.chars_before = output.text.chars().count() as u64;
     let mut text = shape::cap(output.text, budget);
     let mut structured = (format != OutputFormat::Text).then_some(output.structured);
 
     // 9. DLP on what the agent receives.
-    tally.dlp_result = rt.dlp.result(dlp_profile, &mut text, &mut structured)?;
-    tally.response_chars = text.chars().count();
+    rt.dlp
+        .result(dlp_profile, &mut text, &mut structured, &mut record.dlp)?;
+    record.chars_after = text.chars().count() as u64;
 
     Ok(shape::success(text, structured, format))
 }

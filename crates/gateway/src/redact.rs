@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use crate::audit::DlpTally;
 use crate::error::ToolError;
 use crate::memo::{MemoLimits, StringMemo};
 
@@ -91,16 +92,17 @@ impl DlpStage {
         profile: Option<&str>,
         args: &mut Map<String, Value>,
         fields: &[&str],
+        tally: &mut DlpTally,
     ) -> Result<usize, ToolError> {
         let mut count = 0;
         for field in fields {
             // A field is one text, or a list of texts (such as labels).
             match args.get_mut(*field) {
-                Some(Value::String(text)) => count += self.outgoing_text(profile, text)?,
+                Some(Value::String(text)) => count += self.outgoing_text(profile, text, tally)?,
                 Some(Value::Array(items)) => {
                     for item in items {
                         if let Value::String(text) = item {
-                            count += self.outgoing_text(profile, text)?;
+                            count += self.outgoing_text(profile, text, tally)?;
                         }
                     }
                 }
@@ -115,11 +117,13 @@ impl DlpStage {
         &self,
         profile: Option<&str>,
         text: &mut String,
+        tally: &mut DlpTally,
     ) -> Result<usize, ToolError> {
         let engine = &self.profile(profile).engine;
         let redacted = engine
             .redact(text, &self.ctx())
-            .map_err(|e| to_tool_error(e, "the content to write"))?;
+            .map_err(|e| to_tool_error(e, "the content to write", "outgoing", tally))?;
+        tally.add("outgoing", &redacted.report);
         *text = redacted.text;
         Ok(redacted.report.total())
     }
@@ -132,38 +136,68 @@ impl DlpStage {
         profile: Option<&str>,
         text: &mut String,
         structured: &mut Option<Value>,
+        tally: &mut DlpTally,
     ) -> Result<usize, ToolError> {
         let profile = self.profile(profile);
         let policy = profile.engine.policy();
         let scan = profile.scan(text);
         let mut count = 0;
+        let mut report = dlp::Report::default();
         if !scan.findings.is_empty() {
             let redacted = dlp::apply(text, &scan.findings, policy, &self.ctx())
-                .map_err(|e| to_tool_error(e, "the result"))?;
+                .map_err(|e| to_tool_error(e, "the result", "result", tally))?;
             count = redacted.report.total();
             *text = redacted.text;
+            report = redacted.report;
         }
         if let Some(value) = structured.as_mut() {
             let scan = profile
                 .engine
                 .scan_json_with(value, &mut |s| profile.scan(s).as_ref().clone());
             if !scan.findings.is_empty() {
-                let report = dlp::apply_json(value, &scan, policy, &self.ctx())
-                    .map_err(|e| to_tool_error(e, "the result"))?;
-                count = count.max(report.total());
+                let json_report = dlp::apply_json(value, &scan, policy, &self.ctx())
+                    .map_err(|e| to_tool_error(e, "the result", "result", tally))?;
+                // The structured copy usually repeats the text's findings: the larger counts.
+                if json_report.total() > count {
+                    count = json_report.total();
+                    report = json_report;
+                }
             }
         }
+        tally.add("result", &report);
         Ok(count)
+    }
+
+    /// Redacts recorded arguments in place with the agent's profile, for the audit trail.
+    /// `Err(detector)` when the profile blocks a finding: the caller records no values then.
+    pub fn audit_arguments(
+        &self,
+        profile: Option<&str>,
+        value: &mut Value,
+    ) -> Result<dlp::Report, String> {
+        let engine = &self.profile(profile).engine;
+        engine.redact_json(value, &self.ctx()).map_err(|e| match e {
+            dlp::DlpError::Blocked { detector, .. } => detector,
+            other => other.to_string(),
+        })
     }
 }
 
-fn to_tool_error(e: dlp::DlpError, place: &'static str) -> ToolError {
+fn to_tool_error(
+    e: dlp::DlpError,
+    place: &'static str,
+    direction: &str,
+    tally: &mut DlpTally,
+) -> ToolError {
     match e {
-        dlp::DlpError::Blocked { detector, category } => ToolError::Blocked {
-            detector,
-            category: category.to_string(),
-            place,
-        },
+        dlp::DlpError::Blocked { detector, category } => {
+            tally.add_blocked(direction, &detector);
+            ToolError::Blocked {
+                detector,
+                category: category.to_string(),
+                place,
+            }
+        }
         dlp::DlpError::MissingVault => ToolError::Internal(
             "the DLP action 'tokenize' needs the token vault, which this gateway version lacks; \
              configure 'redact' or 'hash' instead"
@@ -220,7 +254,12 @@ mod tests {
                 for _ in 0..3 {
                     let (mut got_text, mut got_json) = (text.clone(), Some(structured.clone()));
                     let count = stage
-                        .result(profile, &mut got_text, &mut got_json)
+                        .result(
+                            profile,
+                            &mut got_text,
+                            &mut got_json,
+                            &mut DlpTally::default(),
+                        )
                         .unwrap_or_else(|e| panic!("{e}"));
                     assert_eq!(got_text, want_text.text);
                     assert_eq!(got_json.as_ref(), Some(&want_json));
@@ -244,12 +283,12 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         for _ in 0..3 {
             let mut text = long_text("x");
-            let outcome = stage.result(None, &mut text, &mut None);
+            let outcome = stage.result(None, &mut text, &mut None, &mut DlpTally::default());
             assert!(matches!(outcome, Err(ToolError::Blocked { .. })));
             // Only in the structured content: blocked too.
             let mut text = "short".to_owned();
             let mut structured = Some(serde_json::json!({"body": long_text("y")}));
-            let outcome = stage.result(None, &mut text, &mut structured);
+            let outcome = stage.result(None, &mut text, &mut structured, &mut DlpTally::default());
             assert!(matches!(outcome, Err(ToolError::Blocked { .. })));
         }
     }

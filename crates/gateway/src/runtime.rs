@@ -18,8 +18,9 @@ use std::time::{Duration, Instant};
 use hmac::{KeyInit, Mac};
 
 use crate::agents::{AgentDirectory, AgentRegistry, KeyHasher};
-use crate::audit::{AuditSink, TracingAudit};
+use crate::audit::Auditor;
 use crate::config::{AgentConfig, ConnectionConfig, Loaded, ServerConfig};
+use crate::metrics::Metrics;
 use crate::ratelimit::RateLimiter;
 use crate::redact::DlpStage;
 use crate::store::{Store, StoreError, StoredAgent};
@@ -53,7 +54,6 @@ pub struct Runtime {
     pub catalog: Arc<Catalog>,
     /// The compiled access policy (also at `loaded.policy`).
     pub policy: Arc<policy::Policy>,
-    pub audit: Arc<dyn AuditSink>,
     pub dlp: DlpStage,
 }
 
@@ -72,6 +72,8 @@ pub enum BuildError {
     Agents(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("audit: {0}")]
+    Audit(String),
 }
 
 impl Runtime {
@@ -110,7 +112,6 @@ impl Runtime {
             connections,
             catalog,
             policy: loaded.policy.clone(),
-            audit: Arc::new(TracingAudit),
             dlp,
             loaded,
         })
@@ -269,6 +270,11 @@ pub struct Gateway {
     current: RwLock<Arc<Runtime>>,
     pub limiter: RateLimiter,
     pub catalog: Arc<Catalog>,
+    /// The audit trail's writer (`[audit]` applies at start; a reload keeps it).
+    pub auditor: Auditor,
+    pub metrics: Arc<Metrics>,
+    /// Audit sinks and retention, stopped with the gateway.
+    background: Vec<tokio::task::JoinHandle<()>>,
     store: Store,
     /// Serialises reloads and store refreshes, so a refresh never writes into a runtime that a
     /// reload has just replaced.
@@ -276,6 +282,14 @@ pub struct Gateway {
     /// Why the last reload (SIGHUP or a policy file change) failed; cleared by a good one.
     /// `/readyz` shows it: the gateway keeps serving with the configuration it had.
     reload_problem: std::sync::Mutex<Option<String>>,
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        for task in &self.background {
+            task.abort();
+        }
+    }
 }
 
 /// What the gateway last saw of the store's agents.
@@ -294,11 +308,28 @@ impl Gateway {
         // The version first: a change landing between the two reads is seen again next poll.
         let version = store.agents_version().await?;
         let stored = store.list_agents().await?;
+        let metrics = Arc::new(Metrics::default());
+        let audit = &loaded.config.audit;
+        let auditor = Auditor::start(store.clone(), audit, metrics.clone()).await?;
+        let mut background =
+            crate::audit::sinks::spawn_all(&store, &loaded, &auditor.committed(), &metrics)
+                .map_err(|e| BuildError::Audit(e.to_string()))?;
+        let secret = key_secret(&loaded.config.security)?;
+        background.extend(crate::audit::retention::spawn(
+            store.clone(),
+            crate::audit::checkpoint_key(&secret),
+            audit.retention_days,
+            audit.sinks.iter().map(|s| s.name.clone()).collect(),
+            metrics.clone(),
+        ));
         let runtime = Runtime::build(loaded, catalog.clone(), &stored, store.path())?;
         Ok(Arc::new(Gateway {
             current: RwLock::new(Arc::new(runtime)),
             limiter,
             catalog,
+            auditor,
+            metrics,
+            background,
             store,
             sync: tokio::sync::Mutex::new(AgentSync {
                 version,
@@ -320,6 +351,19 @@ impl Gateway {
     /// The state store.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Why the gateway is not ready to serve calls, if it is not: stored agents refused (the
+    /// store is unreadable) or the audit trail unable to record (queue full, writes failing).
+    pub async fn not_ready(&self) -> Vec<String> {
+        let mut reasons = Vec::new();
+        if self.sync.lock().await.stored_refused {
+            reasons.push("the state store is unreadable: stored agents are refused".to_owned());
+        }
+        if let Err(reason) = self.auditor.ready() {
+            reasons.push(reason);
+        }
+        reasons
     }
 
     /// Replaces the runtime (servers, agents, roles, DLP, connections) and re-reads the stored

@@ -134,7 +134,7 @@ fn hits<'a>(
     let ctx = context(params)?;
     let include_archived = params.loose_flag("includeArchivedSpaces", false);
     let found =
-        cql_eval::search(store, &index, user, &run.query, chrono::Utc::now()).map_err(|e| {
+        cql_eval::search(store, index, user, &run.query, chrono::Utc::now()).map_err(|e| {
             ApiError::bad_request(V1, format!("Could not execute cql : {} ({e})", run.cql))
         })?;
     Ok(found

@@ -2,6 +2,7 @@
 //! code 2 with the message on stderr.
 
 mod admin;
+mod audit;
 mod dlp;
 mod policy;
 mod serve;
@@ -53,6 +54,9 @@ enum Command {
     /// Inspect the tool catalog.
     #[command(subcommand)]
     Tools(admin::ToolsCommand),
+    /// The audit trail: tail, search, export and verify recorded calls.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// Data loss prevention: find and redact secrets and personal data.
     #[command(subcommand)]
     Dlp(dlp::DlpCommand),
@@ -87,6 +91,7 @@ pub fn run() -> ExitCode {
         Command::Tools(command) => admin::tools(command),
         Command::Dlp(command) => dlp::run(command),
         Command::Policy(command) => policy::run(command),
+        Command::Audit(command) => audit::run(command),
         Command::Version => {
             println!("confluence-gateway {}", env!("CARGO_PKG_VERSION"));
             Ok(Outcome::Clean)

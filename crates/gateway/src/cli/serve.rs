@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, anyhow};
 use clap::Args;
+use gateway::config::LogFormat;
 use gateway::runtime::{AGENTS_REFRESH, Gateway, POLICY_REFRESH, STORE_STALE_LIMIT};
 use gateway::store::Store;
 
@@ -16,6 +17,16 @@ pub struct ServeArgs {
     /// The configuration file (see `confluence-gateway init`).
     #[arg(long, value_name = "FILE")]
     config: PathBuf,
+    #[command(flatten)]
+    log: LogArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Log format on stderr: text, or json (one object per line, for log shippers). Wins over
+    /// `[observability] log_format`. Logs never contain keys, tokens, arguments or page bodies.
+    #[arg(long, value_enum, value_name = "FORMAT", env = "CGW_LOG_FORMAT")]
+    log_format: Option<LogFormat>,
 }
 
 #[derive(Debug, Args)]
@@ -32,6 +43,8 @@ pub struct DemoArgs {
     /// OAuth access-token lifetime in the emulator, in seconds.
     #[arg(long, default_value_t = 3600, value_name = "SECS")]
     token_ttl: u64,
+    #[command(flatten)]
+    log: LogArgs,
 }
 
 #[derive(Debug, Args)]
@@ -45,19 +58,30 @@ pub struct StdioArgs {
     /// Environment variable holding the agent key (keys never go on the command line).
     #[arg(long, value_name = "VAR")]
     agent_key_env: String,
+    #[command(flatten)]
+    log: LogArgs,
 }
 
 /// Logs go to stderr, coloured only on a terminal. rmcp logs every JSON-RPC error answer at
-/// `warn`; those are the callers' mistakes and already in the audit line, so only its errors show.
-fn init_logging() {
+/// `warn`; those are the callers' mistakes and already in the audit trail, so only its errors show.
+/// JSON logs carry the same fields, one object per line.
+fn init_logging(format: LogFormat) {
     use std::io::IsTerminal as _;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rmcp=error"));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .try_init(),
+        LogFormat::Text => builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .try_init(),
+    };
 }
 
 fn tokio_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -68,9 +92,13 @@ fn tokio_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 pub fn serve(args: &ServeArgs) -> anyhow::Result<Outcome> {
-    init_logging();
     confluence::install_crypto_provider();
     let loaded = gateway::config::load(&args.config)?;
+    init_logging(
+        args.log
+            .log_format
+            .unwrap_or(loaded.config.observability.log_format),
+    );
     let addr: SocketAddr = loaded
         .config
         .listen
@@ -140,7 +168,7 @@ async fn wait_for_stop(gw: &Gateway, config: Option<&std::path::Path>) {
 }
 
 pub fn demo(args: &DemoArgs) -> anyhow::Result<Outcome> {
-    init_logging();
+    init_logging(args.log.log_format.unwrap_or_default());
     confluence::install_crypto_provider();
     tokio_runtime()?.block_on(async {
         let demo = gateway::demo::start(&gateway::demo::DemoOptions {
@@ -163,9 +191,13 @@ pub fn demo(args: &DemoArgs) -> anyhow::Result<Outcome> {
 }
 
 pub fn stdio(args: &StdioArgs) -> anyhow::Result<Outcome> {
-    init_logging();
     confluence::install_crypto_provider();
     let loaded = gateway::config::load(&args.config)?;
+    init_logging(
+        args.log
+            .log_format
+            .unwrap_or(loaded.config.observability.log_format),
+    );
     tokio_runtime()?.block_on(async {
         let gw = open_gateway(loaded).await?;
         gateway::mcp::stdio::run(gw, &args.server, &args.agent_key_env)

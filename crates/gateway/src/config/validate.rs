@@ -108,6 +108,7 @@ pub(super) fn validate(loaded: &Loaded, text: &str) -> Result<(), ConfigError> {
             ),
         ));
     }
+    validate_audit(&check, &c.audit)?;
     if let Some(secret) = &c.security.key_secret
         && secret.len() < 32
     {
@@ -275,4 +276,54 @@ fn known(families: &BTreeSet<&str>) -> String {
     let mut v: Vec<String> = families.iter().map(|f| (*f).to_owned()).collect();
     v.push("*".into());
     v.join(", ") + " (add ':read' for read-only tools)"
+}
+
+/// `[audit]`: sizes above zero, and each sink with the keys its type needs.
+fn validate_audit(check: &Checker<'_>, audit: &super::AuditConfig) -> Result<(), ConfigError> {
+    use super::SinkKind;
+    for (key, value) in [
+        ("audit.queue_capacity", audit.queue_capacity),
+        ("audit.batch_max", audit.batch_max),
+        ("audit.max_argument_bytes", audit.max_argument_bytes),
+    ] {
+        if value == 0 {
+            return Err(check.err(key.into(), None, "must be at least 1".into()));
+        }
+    }
+    let mut names = BTreeSet::new();
+    for (i, sink) in audit.sinks.iter().enumerate() {
+        let key = |k: &str| format!("audit.sinks[{i}] ('{}').{k}", sink.name);
+        if sink.name.is_empty() || !names.insert(sink.name.as_str()) {
+            return Err(check.err(
+                key("name"),
+                None,
+                "every sink needs a unique, non-empty name".into(),
+            ));
+        }
+        if sink.batch_size == 0 {
+            return Err(check.err(key("batch_size"), None, "must be at least 1".into()));
+        }
+        let missing = match sink.kind {
+            SinkKind::Jsonl => sink.path.is_none().then_some("path"),
+            SinkKind::Syslog => sink.address.is_none().then_some("address"),
+            SinkKind::Webhook => sink.url.is_none().then_some("url"),
+        };
+        if let Some(field) = missing {
+            return Err(check.err(
+                key(field),
+                None,
+                format!("a {:?} sink needs `{field}`", sink.kind).to_lowercase(),
+            ));
+        }
+        if let Some(url) = &sink.url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(check.err(
+                key("url"),
+                None,
+                "must be an http:// or https:// URL".into(),
+            ));
+        }
+    }
+    Ok(())
 }

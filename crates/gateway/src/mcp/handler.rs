@@ -5,15 +5,16 @@
 use std::sync::Arc;
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, Implementation, ListPromptsRequestMethod,
-    ListPromptsResult, ListResourceTemplatesRequestMethod, ListResourceTemplatesResult,
-    ListResourcesRequestMethod, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
-    ServerCapabilities, Tool,
+    CallToolRequestParams, CallToolResponse, Implementation, InitializeRequestParams,
+    InitializeResult, ListPromptsRequestMethod, ListPromptsResult,
+    ListResourceTemplatesRequestMethod, ListResourceTemplatesResult, ListResourcesRequestMethod,
+    ListResourcesResult, ListToolsResult, PaginatedRequestParams, ServerCapabilities, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
 use crate::agents::Agent;
+use crate::audit::{self, CallRecord};
 use crate::config::ServerConfig;
 use crate::pipeline;
 use crate::runtime::Gateway;
@@ -67,6 +68,34 @@ impl VirtualServer {
     }
 }
 
+impl VirtualServer {
+    /// Records a tools/list or session start; in fail-closed mode a failure refuses the request.
+    async fn recorded(&self, event: audit::AuditEvent) -> Result<(), ErrorData> {
+        self.gateway.auditor.record(event).await.map_err(|e| {
+            ErrorData::internal_error(
+                format!(
+                    "the gateway's audit trail cannot record this request ({e}); retry in a minute, and tell the gateway's admin if it persists"
+                ),
+                None,
+            )
+        })
+    }
+}
+
+/// The JSON-RPC id as text.
+fn request_id(ctx: &RequestContext<RoleServer>) -> String {
+    match serde_json::to_value(&ctx.id) {
+        Ok(serde_json::Value::String(s)) => truncated(&s),
+        Ok(other) => truncated(&other.to_string()),
+        Err(_) => String::new(),
+    }
+}
+
+/// Client-chosen text, bounded for the audit trail.
+fn truncated(text: &str) -> String {
+    text.chars().take(128).collect()
+}
+
 impl ServerHandler for VirtualServer {
     fn get_info(&self) -> rmcp::model::ServerConfig {
         let description = self
@@ -95,9 +124,56 @@ impl ServerHandler for VirtualServer {
         let agent = self.agent(&ctx)?;
         let server = self.server()?;
         let rt = self.gateway.runtime();
-        Ok(ListToolsResult::with_all_items(pipeline::visible_tools(
-            &rt, &server, &agent,
-        )))
+        let mut record = CallRecord::start();
+        let tools = pipeline::visible_tools(&rt, &server, &agent);
+        record.decision = audit::event::decision::ALLOW;
+        record.chars_after = tools.len() as u64;
+        let event = record.finish(
+            &rt,
+            &agent,
+            &server,
+            audit::event::kind::TOOLS_LIST,
+            None,
+            Some(request_id(&ctx)),
+            "ok",
+        );
+        self.recorded(event).await?;
+        Ok(ListToolsResult::with_all_items(tools))
+    }
+
+    async fn initialize(
+        &self,
+        request: InitializeRequestParams,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<InitializeResult, ErrorData> {
+        ctx.peer.set_peer_info(request.clone());
+        let result = self.negotiate_initialize(&request);
+        let agent = self.agent(&ctx)?;
+        let server = self.server()?;
+        let rt = self.gateway.runtime();
+        let mut record = CallRecord::start();
+        record.decision = audit::event::decision::ALLOW;
+        let mut event = record.finish(
+            &rt,
+            &agent,
+            &server,
+            audit::event::kind::SESSION_START,
+            None,
+            Some(request_id(&ctx)),
+            if result.is_ok() {
+                "ok"
+            } else {
+                "unsupported_protocol_version"
+            },
+        );
+        // Which client and protocol version started the session (names, no secrets).
+        event.arguments = Some(serde_json::json!({
+            "client": truncated(&request.client_info.name),
+            "client_version": truncated(&request.client_info.version),
+            "protocol_version": truncated(&request.protocol_version.to_string()),
+        }));
+        self.recorded(event).await?;
+        result
     }
 
     async fn call_tool(
@@ -113,6 +189,7 @@ impl ServerHandler for VirtualServer {
             &server,
             &request.name,
             request.arguments,
+            Some(request_id(&ctx)),
         )
         .await
         .map(CallToolResponse::from)

@@ -8,9 +8,9 @@
 //!    request stands alone, so any replica can serve any request (2025-era clients get
 //!    answers without a session; 2026-07-28 clients are stateless by design).
 //!
+//! `/healthz`, `/readyz` and `/metrics` answer GETs after step 1 (see [`operations`]).
+//!
 //! The configuration is read per request, so a reload applies to the next request.
-//! `/healthz` and `/readyz` answer without a key; `/readyz` (Host-checked) shows a failed
-//! reload.
 
 use std::sync::Arc;
 
@@ -29,41 +29,7 @@ use crate::runtime::Gateway;
 
 /// The axum router serving every virtual server of `gateway`.
 pub fn router(gateway: Arc<Gateway>) -> axum::Router {
-    axum::Router::new()
-        .route("/healthz", axum::routing::get(healthz))
-        .route("/readyz", axum::routing::get(readyz))
-        .fallback(front_door)
-        .with_state(gateway)
-}
-
-/// Liveness: the process answers.
-async fn healthz() -> Response {
-    axum::Json(json!({"status": "ok"})).into_response()
-}
-
-/// Readiness: the gateway serves with a valid configuration and policy. After a failed
-/// reload it still serves (with the previous ones) and says why here, as `degraded`.
-async fn readyz(State(gateway): State<Arc<Gateway>>, req: Request) -> Response {
-    let rt = gateway.runtime();
-    // What it shows is meant for operators, not for pages a browser was tricked into.
-    if let Some(refusal) = refuse_host_or_origin(req.headers(), req.uri(), &rt.loaded.config.listen)
-    {
-        return refusal;
-    }
-    let policy = json!({
-        "rules": rt.policy.rules().len(),
-        "source": rt.loaded.policy_file.as_ref().unwrap_or(&rt.loaded.path).display().to_string(),
-    });
-    match gateway.reload_problem() {
-        None => axum::Json(json!({"status": "ready", "policy": policy})).into_response(),
-        Some(problem) => axum::Json(json!({
-            "status": "degraded",
-            "policy": policy,
-            "reload_error": problem,
-            "note": "the last reload failed; the previous configuration and policy stay in force",
-        }))
-        .into_response(),
-    }
+    axum::Router::new().fallback(front_door).with_state(gateway)
 }
 
 async fn front_door(State(gateway): State<Arc<Gateway>>, mut req: Request) -> Response {
@@ -71,6 +37,11 @@ async fn front_door(State(gateway): State<Arc<Gateway>>, mut req: Request) -> Re
     let listen = &rt.loaded.config.listen;
     if let Some(refusal) = refuse_host_or_origin(req.headers(), req.uri(), listen) {
         return refusal;
+    }
+    if req.method() == axum::http::Method::GET
+        && let Some(response) = operations(&gateway, &rt, req.uri().path()).await
+    {
+        return response;
     }
     let Some(server) = rt.server_by_path(req.uri().path()).cloned() else {
         return json_error(
@@ -113,6 +84,31 @@ async fn front_door(State(gateway): State<Arc<Gateway>>, mut req: Request) -> Re
     match service.oneshot(req).await {
         Ok(response) => response.map(Body::new),
         Err(never) => match never {},
+    }
+}
+
+/// `/healthz` (the process answers), `/readyz` (see [`readyz`]) and `/metrics` (Prometheus text; `observability.metrics`). They sit behind
+/// the Host/Origin check but need no agent key, like every scrape and probe endpoint.
+async fn operations(
+    gateway: &Gateway,
+    rt: &crate::runtime::Runtime,
+    path: &str,
+) -> Option<Response> {
+    match path {
+        "/healthz" => Some((StatusCode::OK, axum::Json(json!({ "status": "ok" }))).into_response()),
+        "/readyz" => Some(readyz(gateway, rt).await),
+        "/metrics" if rt.loaded.config.observability.metrics => Some(
+            (
+                StatusCode::OK,
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+                )],
+                gateway.metrics.render(),
+            )
+                .into_response(),
+        ),
+        _ => None,
     }
 }
 
@@ -333,6 +329,34 @@ fn origin_allowed(origin: &str, listen: &ListenConfig) -> bool {
         None => host.to_owned(),
     };
     host_allowed(&host, &listen.allowed_hosts)
+}
+
+/// Readiness: 503 while the gateway cannot serve calls (store unreadable, audit trail not
+/// recording). After a failed reload it still serves, with the previous configuration and
+/// policy, and says why as `degraded` (200, so the replica stays in rotation).
+async fn readyz(gateway: &Gateway, rt: &crate::runtime::Runtime) -> Response {
+    let reasons = gateway.not_ready().await;
+    if !reasons.is_empty() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(json!({ "status": "not ready", "reasons": reasons })),
+        )
+            .into_response();
+    }
+    let policy = json!({
+        "rules": rt.policy.rules().len(),
+        "source": rt.loaded.policy_file.as_ref().unwrap_or(&rt.loaded.path).display().to_string(),
+    });
+    match gateway.reload_problem() {
+        None => axum::Json(json!({"status": "ready", "policy": policy})).into_response(),
+        Some(problem) => axum::Json(json!({
+            "status": "degraded",
+            "policy": policy,
+            "reload_error": problem,
+            "note": "the last reload failed; the previous configuration and policy stay in force",
+        }))
+        .into_response(),
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@
 //! the gateway at start (fail closed).
 
 pub mod agents;
+pub mod audit;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -28,6 +29,7 @@ use sqlx::sqlite::{
 };
 
 pub use agents::{ImportReport, StoredAgent};
+pub use audit::{AuditAppender, AuditFilter, AuditRow, Checkpoint};
 
 /// The database file inside the data directory.
 pub const DATABASE_FILE: &str = "gateway.db";

@@ -255,6 +255,9 @@ pub struct ToolContext {
     pub max_chars: usize,
     /// Size caps of the attachment tools (`[attachments]`).
     pub attachments: crate::config::AttachmentsConfig,
+    /// Where the tool reports the spaces and content it touched, for the audit trail
+    /// (arguments naming ids are recorded by the pipeline already).
+    pub touched: crate::audit::Touched,
 }
 
 /// A tool's result: Markdown for the model and a value matching the output schema.

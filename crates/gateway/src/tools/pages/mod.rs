@@ -221,6 +221,10 @@ pub(crate) async fn scoped_page_as(
         .page(page_id, format)
         .await
         .map_err(|e| hidden_if_missing(ctx, e, what))?;
+    ctx.touched.content_id(&page.id);
+    if let Some(space_id) = &page.space_id {
+        ctx.touched.space_id(space_id);
+    }
     ctx.guard
         .check(
             &ctx.client,
@@ -248,6 +252,7 @@ pub(crate) async fn scoped_space(
     key: &str,
 ) -> Result<confluence::models::Space, ToolError> {
     ctx.guard.check_space_key(key)?;
+    ctx.touched.space_key(key);
     let space = ctx
         .client
         .space_by_key(key)
