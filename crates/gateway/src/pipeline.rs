@@ -142,8 +142,8 @@ pub async fn call_tool(
     }
     // A tool the policy hides answers exactly like an unknown one.
     let grant = authorize::grant(&rt.policy, agent, server, &entry.spec);
-    record_verdict(&mut record, &rt, &grant);
     if !authorize::visible(&grant) {
+        record_verdict(&mut record, &rt, &grant);
         if let Err(e) = audit(record, Some(entry.spec.name), "hidden_by_policy").await {
             return Ok(refused(e));
         }
@@ -210,6 +210,7 @@ async fn run_stages(
 
     // 5. authorize: the tool-level decision and the allowing rule's limits; resources are
     // checked inside the tool by `ctx.guard`.
+    record_verdict(record, rt, &grant);
     authorize::enforce(&rt.policy, &grant, &entry.spec)?;
     let rule = grant.limits(&rt.policy);
     if let Some(rule) = rule

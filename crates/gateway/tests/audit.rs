@@ -100,7 +100,8 @@ async fn concurrent_calls_with_mixed_outcomes_each_have_exactly_one_event() {
                 agent: "limited",
                 tool: "search",
                 decision: "deny",
-                outcome: Some("forbidden"),
+                // The policy hides the tool: it answers like an unknown one.
+                outcome: Some("hidden_by_policy"),
             },
         );
         add(
@@ -239,7 +240,7 @@ async fn concurrent_calls_with_mixed_outcomes_each_have_exactly_one_event() {
                     "{e}"
                 );
                 assert!(e["response"]["chars_before"].as_u64().unwrap() > 0);
-                assert_eq!(e["rule"], "role:reader");
+                assert_eq!(e["rule"], "role-reader");
                 // The planted secret was redacted from the answer and counted by detector.
                 let dlp = e["dlp"].as_array().unwrap();
                 assert!(
@@ -254,7 +255,7 @@ async fn concurrent_calls_with_mixed_outcomes_each_have_exactly_one_event() {
                 assert_eq!(e["upstream"]["status"], 404, "{e}");
                 assert_eq!(e["resources"]["content_ids"], json!(["987654321"]));
             }
-            "forbidden" => assert_eq!(e["rule"], "default-deny"),
+            "hidden_by_policy" => assert_eq!(e["rule"], "default-deny"),
             "dlp_blocked" => {
                 let dlp = e["dlp"].as_array().unwrap();
                 assert!(dlp.iter().any(|f| f["action"] == "block"), "{e}");

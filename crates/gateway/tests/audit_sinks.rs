@@ -524,7 +524,7 @@ async fn metrics_cover_calls_latency_dlp_upstream_and_the_audit_queue() {
     let text = response.text().await.unwrap();
     for series in [
         "cgw_calls_total{kind=\"tools/call\",tool=\"get_page\",decision=\"allow\",outcome=\"ok\"} 1",
-        "cgw_calls_total{kind=\"tools/call\",tool=\"get_page\",decision=\"deny\",outcome=\"forbidden\"} 1",
+        "cgw_calls_total{kind=\"tools/call\",tool=\"get_page\",decision=\"deny\",outcome=\"hidden_by_policy\"} 1",
         "cgw_call_duration_seconds_count{part=\"total\"} 2",
         "cgw_call_duration_seconds_count{part=\"upstream\"} 2",
         "cgw_dlp_findings_total{detector=\"gitlab_personal_access_token\",direction=\"result\"}",

@@ -68,7 +68,9 @@ impl Setup {
              [[servers]]\nname = \"readonly\"\npath = \"/mcp/readonly\"\ntoolsets = [\"*:read\"]\nagents = [\"*\"]\n\n\
              [[servers]]\nname = \"slow\"\npath = \"/mcp/slow\"\ntoolsets = [\"*:read\"]\nagents = [\"*\"]\ntimeout_secs = 1\n\n\
              [[servers]]\nname = \"readwrite\"\npath = \"/mcp/readwrite\"\ntoolsets = [\"*\"]\nagents = [\"writer\"]\n\n\
-             [roles]\nreader = [\"*:read\"]\nwriter = [\"*\"]\nspaces-only = [\"spaces:read\"]\n\n",
+             [[policy.rules]]\nid = \"role-reader\"\neffect = \"allow\"\nroles = [\"reader\"]\ntoolsets = [\"*:read\"]\n\n\
+             [[policy.rules]]\nid = \"role-writer\"\neffect = \"allow\"\nroles = [\"writer\"]\ntoolsets = [\"*\"]\n\n\
+             [[policy.rules]]\nid = \"role-spaces-only\"\neffect = \"allow\"\nroles = [\"spaces-only\"]\ntoolsets = [\"spaces:read\"]\n\n",
             emulator.info.site_url
         );
         for (name, roles, profile) in AGENTS {
