@@ -1,4 +1,5 @@
-//! What the gateway adds: `get_page` on a ~20 KB storage page and `search`, called directly on
+//! What the gateway adds: `get_page` on a ~20 KB storage page (read repeatedly, and across
+//! [`COLD_PAGES`] distinct pages so every read misses the memos) and `search`, called directly on
 //! the emulator and through the gateway's whole pipeline (Host/Origin check, agent key,
 //! validation, rate limit (disabled here), authorization, space scope, Confluence call,
 //! Markdown conversion, size cap, DLP on text and structured content, audit written through
