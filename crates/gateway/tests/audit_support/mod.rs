@@ -145,8 +145,10 @@ impl Setup {
         let deadline = Instant::now() + Duration::from_secs(60);
         let base = loop {
             let text = std::fs::read_to_string(&log_path).unwrap_or_default();
+            // Only a whole line: the file may be read while the line is half written.
             if let Some(line) = text
-                .lines()
+                .split_inclusive('\n')
+                .filter(|l| l.ends_with('\n'))
                 .find_map(|l| l.strip_prefix("confluence-gateway listening on "))
             {
                 break line.trim().to_owned();
