@@ -279,7 +279,7 @@ fn comment_body(body: Option<&Value>) -> ApiResult<String> {
         .ok_or_else(|| ApiError::bad_request(V2, "The comment body must not be empty"))?;
     match representation {
         "storage" => Ok(value.to_owned()),
-        "wiki" => Ok(format!("<p>{}</p>", escape_xml(value))),
+        "wiki" => Ok(format!("<p>{}</p>", crate::render::escape_attr(value))),
         "atlas_doc_format" => {
             let doc: Value = serde_json::from_str(value).map_err(|e| {
                 ApiError::bad_request(
@@ -289,7 +289,7 @@ fn comment_body(body: Option<&Value>) -> ApiResult<String> {
             })?;
             let mut text = String::new();
             collect_adf_text(&doc, &mut text);
-            Ok(format!("<p>{}</p>", escape_xml(&text)))
+            Ok(format!("<p>{}</p>", crate::render::escape_attr(&text)))
         }
         other => Err(ApiError::bad_request(
             V2,
@@ -309,11 +309,4 @@ fn collect_adf_text(node: &Value, out: &mut String) {
             collect_adf_text(child, out);
         }
     }
-}
-
-fn escape_xml(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
