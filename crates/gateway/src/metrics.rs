@@ -81,14 +81,15 @@ pub struct Metrics {
     pub call_latency: Histogram,
     pub upstream_latency: Histogram,
     pub gateway_latency: Histogram,
-    /// Time a call waited for its audit event to be committed.
+    /// Time a call spent journaling its audit event (its one durable step).
     pub audit_wait: Histogram,
     pub audit_written: AtomicU64,
     pub audit_batches: AtomicU64,
     pub audit_write_failures: AtomicU64,
     /// Events that could not be stored in fail-open mode.
     pub audit_lost: AtomicU64,
-    /// Calls refused because their event could not be stored (fail-closed mode).
+    /// Calls refused because their event could not be journaled or the database is too far
+    /// behind (fail-closed mode).
     pub audit_refused: AtomicU64,
     pub audit_queue_depth: AtomicI64,
     pub audit_queue_capacity: AtomicI64,
@@ -265,12 +266,12 @@ impl Metrics {
         }
         head(
             &mut out,
-            "cgw_audit_commit_wait_seconds",
+            "cgw_audit_journal_write_seconds",
             "histogram",
-            "Time a call waited for its audit event's group commit (fail-closed mode).",
+            "Time a call spent journaling its audit event.",
         );
         self.audit_wait
-            .render(&mut out, "cgw_audit_commit_wait_seconds", "");
+            .render(&mut out, "cgw_audit_journal_write_seconds", "");
         let last = self.audit_last_id.load(Ordering::Relaxed);
         let sinks = self.sinks.lock().unwrap_or_else(|p| p.into_inner()).clone();
         head(

@@ -175,7 +175,8 @@ async fn concurrent_calls_with_mixed_outcomes_each_have_exactly_one_event() {
         answers.insert(id, answer.unwrap());
     }
 
-    let events = setup.export();
+    let ids: Vec<&str> = answers.keys().map(String::as_str).collect();
+    let events = setup.export_once_present(&ids).await;
     let by_id = by_request_id(&events);
     let mixed: Vec<&Value> = events
         .iter()
@@ -379,13 +380,69 @@ async fn kill_9_under_load_keeps_every_answered_call_and_a_valid_chain() {
     .await
     .unwrap();
     assert!(answer.get("result").is_some());
-    let events = setup.export();
+    let events = setup.export_once_present(&["after-restart"]).await;
     assert_eq!(events.len(), before + 1);
     let (code, out, err) = setup.audit(&["verify"]);
     assert_eq!(code, 0, "{out}{err}");
     let last = events.last().unwrap();
     assert_eq!(last["request_id"], "after-restart");
     assert_eq!(last["prev_hash"], events[events.len() - 2]["hash"]);
+}
+
+/// The events of answered calls that only the journal holds when the process dies (here the
+/// database is locked, so none is chained yet) are chained by the next reader of the trail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_while_the_database_is_locked_loses_no_answered_call() {
+    let setup = Setup::new("audit-kill-locked", "").await;
+    let mut gw = setup.serve("gateway.log");
+    let http = common::http();
+    let url = gw.url("readonly");
+    let key = setup.key("reader");
+    let call = async |id: &str| {
+        let answer = call_with_id(&http, &url, key, id, "list_spaces", json!({}))
+            .await
+            .unwrap();
+        assert_eq!(answer["result"]["isError"], false, "{answer}");
+    };
+    call("chained").await;
+    setup.export_once_present(&["chained"]).await;
+    let mut lock = lock_database(&setup).await;
+    for id in ["journaled-1", "journaled-2", "journaled-3"] {
+        call(id).await;
+    }
+    gw.kill9();
+    sqlx::query("ROLLBACK").execute(&mut lock).await.unwrap();
+    drop(lock);
+
+    // `audit export` chains what the dead process journaled, exactly once.
+    let events = setup.export();
+    let ids: Vec<&str> = events
+        .iter()
+        .filter_map(|e| e["request_id"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["chained", "journaled-1", "journaled-2", "journaled-3"]
+    );
+    let (code, out, err) = setup.audit(&["verify"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(setup.export().len(), events.len(), "chained only once");
+    // The chained journal is gone, and a restarted gateway continues the chain.
+    let gw = setup.serve("gateway2.log");
+    let answer = call_with_id(
+        &http,
+        &gw.url("readonly"),
+        key,
+        "restarted",
+        "list_spaces",
+        json!({}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(answer["result"]["isError"], false);
+    let events = setup.export_once_present(&["restarted"]).await;
+    assert_eq!(events.len(), 5);
+    assert_eq!(setup.audit(&["verify"]).0, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -671,10 +728,20 @@ async fn planted_secrets_never_reach_logs_events_exports_or_metrics() {
                 "a planted secret reached the {place}"
             );
         }
-        for file in ["gateway.db", "gateway.db-wal"] {
+        let journals = std::fs::read_dir(setup.data_dir().join("gateway.db.audit-journal"))
+            .unwrap()
+            .map(|entry| entry.unwrap().path());
+        for file in [
+            setup.data_dir().join("gateway.db"),
+            setup.data_dir().join("gateway.db-wal"),
+        ]
+        .into_iter()
+        .chain(journals)
+        {
             assert!(
-                !file_contains(&setup.data_dir().join(file), secret),
-                "a planted secret reached {file}"
+                !file_contains(&file, secret),
+                "a planted secret reached {}",
+                file.display()
             );
         }
         assert!(
@@ -713,6 +780,8 @@ async fn retention_prunes_behind_a_signed_checkpoint_that_verify_checks() {
             .await
             .unwrap();
     }
+    // Recorded means journaled; the writer chains the events into the database right after.
+    auditor.flush(Duration::from_secs(10)).await.unwrap();
     let key = checkpoint_key("a key secret of at least thirty-two characters");
     // A sink that delivered through 12 holds pruning back there.
     store.set_sink_cursor("siem", 12).await.unwrap();
@@ -753,6 +822,7 @@ async fn retention_prunes_behind_a_signed_checkpoint_that_verify_checks() {
         })
         .await
         .unwrap();
+    auditor.flush(Duration::from_secs(10)).await.unwrap();
     assert!(verify(&store, Some(&key)).await.unwrap().ok());
     let other = checkpoint_key("another secret of at least thirty-two characters!!");
     let report = verify(&store, Some(&other)).await.unwrap();
@@ -826,7 +896,9 @@ async fn timeouts_upstream_failures_and_429s_are_recorded_with_their_upstream_fa
     assert_eq!(throttled["result"]["isError"], true, "{throttled}");
     setup.faults(json!({})).await;
 
-    let events = setup.export();
+    let events = setup
+        .export_once_present(&["u-timeout", "u-503", "u-429"])
+        .await;
     let one = |id: &str| by_request_id(&events)[id][0].clone();
     let e = one("u-timeout");
     assert_eq!(

@@ -1,26 +1,31 @@
-//! The audit writer: one task that drains the bounded queue in batches, chains the events
-//! (ids, previous hashes) and appends each batch with one statement — a group commit — then
-//! acknowledges every call waiting on the batch. Nothing else writes `audit_events`, so the
-//! chain's head lives in this task's memory.
+//! The audit writer: one task per process that takes the journaled events off the queue in
+//! batches and chains them into the database — each batch one write transaction that reads
+//! the chain's head, appends the events after it and marks the journal chained that far — then
+//! wakes the sinks. Several processes may share one database: the transaction's write lock
+//! orders their batches, so the chain stays one line.
 
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
 
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::watch;
 
+use super::Shared;
 use super::event::{self, AuditEvent, GENESIS_HASH};
-use crate::config::AuditMode;
+use super::journal;
 use crate::metrics::Metrics;
 use crate::store::{AuditAppender, AuditRow, Store, StoreError};
 
-/// How often the writer collects events in fail-open mode.
-const FAIL_OPEN_TICK: std::time::Duration = std::time::Duration::from_millis(5);
-
-/// An event on its way to the writer, with the waiting call's acknowledgement channel.
-pub(super) struct Pending {
-    pub event: AuditEvent,
-    pub ack: Option<oneshot::Sender<Result<i64, String>>>,
-}
+/// How often the writer collects queued events. Calls do not wait for the writer, so it polls
+/// rather than being woken by every call (a woken task would preempt the calling thread on a
+/// small machine).
+const TICK: Duration = Duration::from_millis(20);
+/// How often journals of processes that are gone are looked for and chained.
+const SWEEP_EVERY: Duration = Duration::from_secs(10);
+/// The journal is emptied when it is fully chained and larger than this.
+const CLEAR_JOURNAL_AT: u64 = 1 << 20;
+/// Longest pause between retries while the database refuses batches.
+const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
 /// The id and hash the next event chains onto: the newest event, else the newest checkpoint,
 /// else the genesis.
@@ -34,61 +39,22 @@ pub async fn chain_head(store: &Store) -> Result<(i64, String), StoreError> {
     })
 }
 
-pub(super) struct Writer {
-    pub appender: AuditAppender,
-    pub rx: mpsc::Receiver<Pending>,
-    pub batch_max: usize,
-    pub mode: AuditMode,
-    pub metrics: Arc<Metrics>,
-    pub committed: watch::Sender<i64>,
-    pub healthy: Arc<std::sync::atomic::AtomicBool>,
-    pub head: (i64, String),
-}
-
-impl Writer {
-    pub async fn run(mut self) {
-        let mut batch: Vec<Pending> = Vec::with_capacity(self.batch_max);
-        // Fail-open calls do not wait for the commit, so the writer collects on a short tick
-        // instead of waking on every event: a call's `try_send` then wakes no task (a woken
-        // writer would preempt the calling thread on a small machine).
-        let mut tick = (self.mode == AuditMode::FailOpen).then(|| {
-            let mut t = tokio::time::interval(FAIL_OPEN_TICK);
-            t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            t
-        });
-        loop {
-            batch.clear();
-            if let Some(tick) = tick.as_mut() {
-                tick.tick().await;
-                while batch.len() < self.batch_max {
-                    match self.rx.try_recv() {
-                        Ok(pending) => batch.push(pending),
-                        Err(mpsc::error::TryRecvError::Empty) => break,
-                        Err(mpsc::error::TryRecvError::Disconnected) if batch.is_empty() => {
-                            return;
-                        }
-                        Err(mpsc::error::TryRecvError::Disconnected) => break,
-                    }
-                }
-                if batch.is_empty() {
-                    continue;
-                }
-            } else if self.rx.recv_many(&mut batch, self.batch_max).await == 0 {
-                return;
-            }
-            self.write(&mut batch).await;
-            self.metrics
-                .audit_queue_depth
-                .store(self.rx.len() as i64, Ordering::Relaxed);
-        }
-    }
-
-    async fn write(&mut self, batch: &mut [Pending]) {
-        let (mut id, mut prev) = self.head.clone();
-        let mut rows = Vec::with_capacity(batch.len());
-        for pending in batch.iter_mut() {
+/// Chains `events` after the stored head and marks journal `instance` chained through the last
+/// one's `seq`, in one transaction. Returns the new head's id.
+pub(super) async fn chain_into(
+    appender: &mut AuditAppender,
+    events: &mut [(u64, AuditEvent)],
+    instance: &str,
+) -> Result<i64, StoreError> {
+    appender.begin().await?;
+    let result = async {
+        let (mut id, mut prev) = appender
+            .head()
+            .await?
+            .unwrap_or_else(|| (0, GENESIS_HASH.to_owned()));
+        let mut rows = Vec::with_capacity(events.len());
+        for (_, e) in events.iter_mut() {
             id += 1;
-            let e = &mut pending.event;
             e.id = id;
             e.prev_hash = std::mem::take(&mut prev);
             let body = event::canonical(e);
@@ -109,53 +75,160 @@ impl Writer {
                 hash,
             });
         }
-        match self.appender.append(&rows).await {
-            Ok(()) => {
-                self.head = (id, prev);
-                let n = rows.len() as u64;
-                self.metrics.audit_written.fetch_add(n, Ordering::Relaxed);
-                self.metrics.audit_batches.fetch_add(1, Ordering::Relaxed);
-                self.metrics.audit_last_id.store(id, Ordering::Relaxed);
-                if !self.healthy.swap(true, Ordering::Relaxed) {
-                    tracing::info!("the audit trail is writable again");
-                }
-                let _ = self.committed.send(id);
-                for pending in batch.iter_mut() {
-                    if let Some(ack) = pending.ack.take() {
-                        let _ = ack.send(Ok(pending.event.id));
+        appender.insert(&rows).await?;
+        if let Some((seq, _)) = events.last() {
+            appender.mark_journal(instance, *seq).await?;
+        }
+        appender.commit().await?;
+        Ok(id)
+    }
+    .await;
+    if result.is_err() {
+        appender.rollback().await;
+    }
+    result
+}
+
+/// Chains what the journals of processes that are gone still hold (past their marks), then
+/// deletes them. Returns how many events were chained and the head's id after the last one.
+pub(super) async fn sweep_orphans(
+    appender: &mut AuditAppender,
+    store: &Store,
+    batch_max: usize,
+) -> Result<(usize, Option<i64>), StoreError> {
+    let dir = journal::dir_for(store.path());
+    let orphans = journal::orphans(&dir).map_err(|source| StoreError::DataDir {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let mut chained = 0;
+    let mut head = None;
+    for mut orphan in orphans {
+        let mark = appender.journal_mark(&orphan.instance).await?;
+        orphan.events.retain(|(seq, _)| *seq > mark);
+        for chunk in orphan.events.chunks_mut(batch_max.max(1)) {
+            head = Some(chain_into(appender, chunk, &orphan.instance).await?);
+            chained += chunk.len();
+        }
+        if orphan.unreadable > 1 {
+            tracing::error!(
+                journal = %orphan.instance,
+                lines = orphan.unreadable,
+                "audit journal holds unreadable lines (damaged or edited); the readable ones \
+                 were chained"
+            );
+        }
+        if !orphan.events.is_empty() {
+            tracing::info!(
+                journal = %orphan.instance,
+                events = orphan.events.len(),
+                "chained audit events a stopped gateway process had journaled"
+            );
+        }
+        let instance = orphan.instance.clone();
+        if let Err(e) = orphan.remove() {
+            tracing::warn!(journal = %instance, "cannot delete a chained audit journal: {e}");
+            continue;
+        }
+        appender.forget_journal(&instance).await?;
+    }
+    Ok((chained, head))
+}
+
+pub(super) struct Writer {
+    pub appender: AuditAppender,
+    pub store: Store,
+    pub shared: Weak<Shared>,
+    pub instance: String,
+    pub batch_max: usize,
+    pub metrics: Arc<Metrics>,
+    pub committed: watch::Sender<i64>,
+}
+
+impl Writer {
+    /// Runs until the [`super::Auditor`] is dropped. Events still queued then stay in the
+    /// journal, and the next start chains them.
+    pub async fn run(mut self) {
+        let mut tick = tokio::time::interval(TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_sweep = tokio::time::Instant::now();
+        let mut backoff = Duration::ZERO;
+        loop {
+            tick.tick().await;
+            if !backoff.is_zero() {
+                tokio::time::sleep(backoff).await;
+            }
+            let Some(shared) = self.shared.upgrade() else {
+                return;
+            };
+            let mut batch = shared.take(self.batch_max);
+            if !batch.is_empty() {
+                match chain_into(&mut self.appender, &mut batch, &self.instance).await {
+                    Ok(id) => {
+                        backoff = Duration::ZERO;
+                        if let Some((seq, _)) = batch.last() {
+                            shared.chained_seq.store(*seq, Ordering::Release);
+                        }
+                        self.committed(&shared, id, batch.len());
+                    }
+                    Err(e) => {
+                        let events = batch.len();
+                        shared.put_back(batch);
+                        backoff = (backoff * 2).clamp(Duration::from_millis(50), MAX_BACKOFF);
+                        self.failed(&shared, events, &e);
                     }
                 }
             }
-            Err(e) => {
-                self.healthy.store(false, Ordering::Relaxed);
-                self.metrics
-                    .audit_write_failures
-                    .fetch_add(1, Ordering::Relaxed);
-                let message = e.to_string();
-                match self.mode {
-                    AuditMode::FailClosed => tracing::error!(
-                        events = batch.len(),
-                        "AUDIT TRAIL UNAVAILABLE: cannot store audit events ({message}); \
-                         the calls waiting on them are refused (fail_closed)"
-                    ),
-                    AuditMode::FailOpen => {
-                        self.metrics
-                            .audit_lost
-                            .fetch_add(batch.len() as u64, Ordering::Relaxed);
-                        tracing::error!(
-                            events = batch.len(),
-                            "AUDIT EVENTS LOST: cannot store audit events ({message}); calls \
-                             were served without a record (fail_open)"
-                        );
+            self.metrics
+                .audit_queue_depth
+                .store(shared.depth() as i64, Ordering::Relaxed);
+            drop(shared);
+            if last_sweep.elapsed() >= SWEEP_EVERY {
+                last_sweep = tokio::time::Instant::now();
+                match sweep_orphans(&mut self.appender, &self.store, self.batch_max).await {
+                    Ok((n, Some(id))) => {
+                        self.publish(n as u64);
+                        self.metrics.audit_last_id.store(id, Ordering::Relaxed);
+                        let _ = self.committed.send(id);
                     }
-                }
-                // The statement is atomic: nothing of the batch was stored, the head stays.
-                for pending in batch.iter_mut() {
-                    if let Some(ack) = pending.ack.take() {
-                        let _ = ack.send(Err(message.clone()));
-                    }
+                    Ok((_, None)) => {}
+                    Err(e) => tracing::warn!("cannot chain a stopped process's audit journal: {e}"),
                 }
             }
+        }
+    }
+
+    fn committed(&self, shared: &Shared, id: i64, events: usize) {
+        self.metrics.audit_batches.fetch_add(1, Ordering::Relaxed);
+        self.publish(events as u64);
+        self.metrics.audit_last_id.store(id, Ordering::Relaxed);
+        if !shared.healthy.swap(true, Ordering::Relaxed) {
+            tracing::info!("the audit database takes events again");
+        }
+        let _ = self.committed.send(id);
+        if let Err(e) = shared.clear_journal_if_chained(CLEAR_JOURNAL_AT) {
+            tracing::warn!("cannot empty the chained audit journal: {e}");
+        }
+    }
+
+    fn publish(&self, events: u64) {
+        self.metrics
+            .audit_written
+            .fetch_add(events, Ordering::Relaxed);
+    }
+
+    fn failed(&self, shared: &Shared, events: usize, e: &StoreError) {
+        self.metrics
+            .audit_write_failures
+            .fetch_add(1, Ordering::Relaxed);
+        // Loud once per outage, not once per retry.
+        if shared.healthy.swap(false, Ordering::Relaxed) {
+            tracing::error!(
+                events,
+                "AUDIT DATABASE UNAVAILABLE: cannot chain audit events ({e}); they stay in the \
+                 journal and are retried; calls are refused once {} events wait",
+                shared.capacity
+            );
         }
     }
 }

@@ -1,5 +1,6 @@
 //! `confluence-gateway audit …`: read, search, export and verify the audit trail in the
-//! configuration's store. Works while `serve` runs (SQLite WAL: readers do not block it).
+//! configuration's store. Works while `serve` runs (SQLite WAL: readers do not block it); each
+//! command first chains what the audit journals of stopped gateway processes still hold.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -130,6 +131,8 @@ async fn run_async(command: AuditCommand) -> anyhow::Result<Outcome> {
     };
     let loaded = gateway::config::load(config)?;
     let store = Store::open(&loaded.data_dir()).await?;
+    // Events a crashed gateway journaled but did not chain yet belong in what is read here.
+    gateway::audit::chain_stopped_journals(&store).await?;
     match command {
         AuditCommand::Tail(args) => tail(&store, &args).await,
         AuditCommand::Search(args) => search(&store, &args).await,

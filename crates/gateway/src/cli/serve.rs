@@ -119,8 +119,17 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<Outcome> {
         }
         wait_for_stop(&gw, Some(&args.config)).await;
         serving.shutdown().await.context("shutting down")?;
+        flush_audit(&gw).await;
         Ok(Outcome::Clean)
     })
+}
+
+/// Chains the journaled audit events into the database before the process ends (what is
+/// left, for example after a timeout, is chained by the next start).
+async fn flush_audit(gw: &Gateway) {
+    if let Err(e) = gw.auditor.flush(std::time::Duration::from_secs(10)).await {
+        tracing::warn!("{e}; the next start chains the rest from the audit journal");
+    }
 }
 
 /// Opens the configured store (importing a legacy `agents_file`) and builds the gateway; any
@@ -185,6 +194,7 @@ pub fn demo(args: &DemoArgs) -> anyhow::Result<Outcome> {
         println!("{}", demo.info.banner());
         wait_for_stop(&demo.gateway, None).await;
         demo.serving.shutdown().await.context("shutting down")?;
+        flush_audit(&demo.gateway).await;
         demo.emulator.shutdown().await;
         Ok(Outcome::Clean)
     })
@@ -200,9 +210,10 @@ pub fn stdio(args: &StdioArgs) -> anyhow::Result<Outcome> {
     );
     tokio_runtime()?.block_on(async {
         let gw = open_gateway(loaded).await?;
-        gateway::mcp::stdio::run(gw, &args.server, &args.agent_key_env)
+        gateway::mcp::stdio::run(gw.clone(), &args.server, &args.agent_key_env)
             .await
             .map_err(|e| anyhow!(e))?;
+        flush_audit(&gw).await;
         Ok(Outcome::Clean)
     })
 }

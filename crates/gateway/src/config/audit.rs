@@ -10,15 +10,17 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct AuditConfig {
-    /// What happens when an event cannot be stored (queue full, database failing).
+    /// What happens when an event cannot be recorded (the journal cannot be written, or the
+    /// database is `queue_capacity` events behind). Either way a call's answer leaves only
+    /// after its event is in this process's journal file (`gateway.db.audit-journal/`), from
+    /// which it reaches the database moments later, or at the next start after a crash.
     /// `fail_closed` (default): the call is refused with an error saying the audit trail is
-    /// unavailable, and a call's answer is sent only after its event is committed.
-    /// `fail_open`: calls proceed without waiting for the commit; an event that cannot be
-    /// stored is logged as an error and counted in `cgw_audit_events_lost_total`.
+    /// unavailable. `fail_open`: the call is served; the event is logged as an error and
+    /// counted in `cgw_audit_events_lost_total`.
     pub mode: AuditMode,
-    /// Events waiting for the writer at most; when full, `mode` decides.
+    /// Events journaled but not yet in the database, at most; beyond that, `mode` decides.
     pub queue_capacity: usize,
-    /// Events written in one database statement at most (group commit).
+    /// Events chained into the database in one transaction at most.
     pub batch_max: usize,
     /// Largest recorded arguments, in bytes of JSON: longer string values are cut (with a
     /// marker saying how much was cut) and, if still too large, only the argument names are kept.

@@ -1,4 +1,4 @@
-//! The audit repository: append a batch of chained events in one statement, read them back in
+//! The audit repository: append a batch of chained events in one transaction, read them back in
 //! order, search, sink cursors, and pruning behind a checkpoint. The chain logic itself lives
 //! in `crate::audit`; this file only moves rows.
 
@@ -72,15 +72,63 @@ fn row_of(row: &sqlx::sqlite::SqliteRow) -> Result<AuditRow, sqlx::Error> {
 }
 
 /// The audit writer's dedicated connection: no pool acquire per batch, and no automatic WAL
-/// checkpoint inside its commits, so a group commit is one statement and nothing else.
+/// checkpoint inside its commits. A batch is one write transaction: [`AuditAppender::begin`]
+/// takes SQLite's write lock, so the head read next stays the head until the commit even when
+/// other gateway processes share the file.
 pub struct AuditAppender {
     conn: sqlx::SqliteConnection,
     store: Store,
 }
 
 impl AuditAppender {
-    /// Appends `rows` (consecutive ids, chained) in one statement: one commit for the batch.
-    pub async fn append(&mut self, rows: &[AuditRow]) -> Result<(), StoreError> {
+    async fn run(&mut self, sql: &'static str) -> Result<(), StoreError> {
+        sqlx::query(sql)
+            .execute(&mut self.conn)
+            .await
+            .map_err(|e| self.store.error(&e))?;
+        Ok(())
+    }
+
+    /// Starts a write transaction (`BEGIN IMMEDIATE`: the write lock is taken now, not at the
+    /// first insert, so no other writer can move the head in between).
+    pub async fn begin(&mut self) -> Result<(), StoreError> {
+        self.run("BEGIN IMMEDIATE").await
+    }
+
+    pub async fn commit(&mut self) -> Result<(), StoreError> {
+        self.run("COMMIT").await
+    }
+
+    /// Ends a failed transaction; a rollback that fails too leaves nothing to undo.
+    pub async fn rollback(&mut self) {
+        let _ = self.run("ROLLBACK").await;
+    }
+
+    /// The id and hash the next event chains onto: the newest event, else the newest
+    /// checkpoint (everything was pruned), else `None` (the genesis).
+    pub async fn head(&mut self) -> Result<Option<(i64, String)>, StoreError> {
+        let newest = sqlx::query_as::<_, (i64, String)>(
+            "SELECT id, hash FROM audit_events WHERE tenant_id = $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(DEFAULT_TENANT)
+        .fetch_optional(&mut self.conn)
+        .await
+        .map_err(|e| self.store.error(&e))?;
+        if newest.is_some() {
+            return Ok(newest);
+        }
+        sqlx::query_as::<_, (i64, String)>(
+            "SELECT through_id, through_hash FROM audit_checkpoints WHERE tenant_id = $1 \
+             ORDER BY through_id DESC LIMIT 1",
+        )
+        .bind(DEFAULT_TENANT)
+        .fetch_optional(&mut self.conn)
+        .await
+        .map_err(|e| self.store.error(&e))
+    }
+
+    /// Appends `rows` (consecutive ids, chained) in one statement.
+    pub async fn insert(&mut self, rows: &[AuditRow]) -> Result<(), StoreError> {
         if rows.is_empty() {
             return Ok(());
         }
@@ -104,6 +152,49 @@ impl AuditAppender {
                 .push_bind(&r.hash);
         });
         q.build()
+            .execute(&mut self.conn)
+            .await
+            .map_err(|e| self.store.error(&e))?;
+        Ok(())
+    }
+
+    /// Records that journal `instance` is chained through line `seq` (in the batch's
+    /// transaction, so the mark and the events it covers commit together).
+    pub async fn mark_journal(&mut self, instance: &str, seq: u64) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO audit_journals (tenant_id, instance, ingested_seq, updated_at) \
+             VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (tenant_id, instance) DO UPDATE SET \
+             ingested_seq = excluded.ingested_seq, updated_at = excluded.updated_at",
+        )
+        .bind(DEFAULT_TENANT)
+        .bind(instance)
+        .bind(i64::try_from(seq).unwrap_or(i64::MAX))
+        .bind(crate::audit::event::now_rfc3339())
+        .execute(&mut self.conn)
+        .await
+        .map_err(|e| self.store.error(&e))?;
+        Ok(())
+    }
+
+    /// How far journal `instance` has been chained (0: not at all).
+    pub async fn journal_mark(&mut self, instance: &str) -> Result<u64, StoreError> {
+        let seq: Option<i64> = sqlx::query_scalar(
+            "SELECT ingested_seq FROM audit_journals WHERE tenant_id = $1 AND instance = $2",
+        )
+        .bind(DEFAULT_TENANT)
+        .bind(instance)
+        .fetch_optional(&mut self.conn)
+        .await
+        .map_err(|e| self.store.error(&e))?;
+        Ok(seq.map_or(0, |s| u64::try_from(s).unwrap_or(0)))
+    }
+
+    /// Drops the mark of a journal whose file is gone.
+    pub async fn forget_journal(&mut self, instance: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM audit_journals WHERE tenant_id = $1 AND instance = $2")
+            .bind(DEFAULT_TENANT)
+            .bind(instance)
             .execute(&mut self.conn)
             .await
             .map_err(|e| self.store.error(&e))?;

@@ -187,6 +187,23 @@ impl Setup {
             .collect()
     }
 
+    /// The exported trail once it holds an event for each of `request_ids`: a call is answered
+    /// once its event is journaled, and the gateway chains it into the database right after.
+    pub async fn export_once_present(&self, request_ids: &[&str]) -> Vec<Value> {
+        let mut events = Vec::new();
+        until(
+            Duration::from_secs(20),
+            "the events in the trail",
+            async || {
+                events = self.export();
+                let recorded = by_request_id(&events);
+                request_ids.iter().all(|id| recorded.contains_key(*id))
+            },
+        )
+        .await;
+        events
+    }
+
     /// A page in DOCS whose body holds [`PAGE_SECRET`], created through the emulator's REST
     /// API as bob (not through the gateway, whose DLP would remove the secret); its id.
     pub async fn plant_page(&self) -> String {
@@ -305,4 +322,19 @@ pub fn file_contains(path: &Path, needle: &str) -> bool {
     std::fs::read(path)
         .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
         .unwrap_or(false)
+}
+
+/// Holds SQLite's write lock from another connection until dropped (as a stuck backup or a
+/// sqlite3 shell mid-transaction would).
+pub async fn lock_database(setup: &Setup) -> sqlx::SqliteConnection {
+    use sqlx::Connection as _;
+    let mut db =
+        sqlx::SqliteConnection::connect(&format!("sqlite://{}", setup.db_path().display()))
+            .await
+            .unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    db
 }
