@@ -108,7 +108,9 @@ impl AuditAppender {
     /// checkpoint (everything was pruned), else `None` (the genesis).
     pub async fn head(&mut self) -> Result<Option<(i64, String)>, StoreError> {
         let newest = sqlx::query_as::<_, (i64, String)>(
-            "SELECT id, hash FROM audit_events WHERE tenant_id = $1 ORDER BY id DESC LIMIT 1",
+            // `+tenant_id`: walk the primary key backwards (one row); filtering through a
+            // tenant index would sort the whole table.
+            "SELECT id, hash FROM audit_events WHERE +tenant_id = $1 ORDER BY id DESC LIMIT 1",
         )
         .bind(DEFAULT_TENANT)
         .fetch_optional(&mut self.conn)
@@ -236,7 +238,9 @@ impl Store {
     /// The newest event's id and hash; `None` when the trail holds no event.
     pub async fn audit_last(&self) -> Result<Option<(i64, String)>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, hash FROM audit_events WHERE tenant_id = $1 ORDER BY id DESC LIMIT 1",
+            // `+tenant_id`: walk the primary key backwards (one row); filtering through a
+            // tenant index would sort the whole table.
+            "SELECT id, hash FROM audit_events WHERE +tenant_id = $1 ORDER BY id DESC LIMIT 1",
         )
         .bind(DEFAULT_TENANT)
         .fetch_optional(&self.pool)
@@ -258,8 +262,13 @@ impl Store {
 
     /// Events matching `filter`, in id order (or newest first).
     pub async fn audit_search(&self, filter: &AuditFilter) -> Result<Vec<AuditRow>, StoreError> {
+        // Without an agent or time filter the id order is the access path: `+tenant_id` keeps
+        // SQLite from picking a tenant index and sorting every event of the tenant (sinks and
+        // `tail -f` read the newest ids over and over).
+        let by_index = filter.agent.is_some() || filter.since.is_some() || filter.until.is_some();
+        let tenant = if by_index { "tenant_id" } else { "+tenant_id" };
         let mut q = QueryBuilder::new(format!(
-            "SELECT {COLUMNS} FROM audit_events WHERE tenant_id = "
+            "SELECT {COLUMNS} FROM audit_events WHERE {tenant} = "
         ));
         q.push_bind(DEFAULT_TENANT);
         if let Some(v) = &filter.agent {
