@@ -47,6 +47,11 @@ pub async fn put_faults(State(state): State<AppState>, body: axum::body::Bytes) 
     Json(spec).into_response()
 }
 
+/// Every OAuth token issued so far (a test double's inspection hook; no real server has it).
+pub async fn issued_tokens(State(state): State<AppState>) -> Response {
+    Json(json!({ "tokens": state.oauth.issued_tokens() })).into_response()
+}
+
 pub async fn expire_tokens(State(state): State<AppState>) -> Response {
     Json(json!({ "expired": state.oauth.expire_access_tokens() })).into_response()
 }

@@ -144,6 +144,18 @@ impl OAuthServer {
         self.lock().stats.clone()
     }
 
+    /// Every access and refresh token issued so far (live, rotated or expired), so tests can
+    /// check that a client never stores one in plain text.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        let tokens = self.lock();
+        tokens
+            .access
+            .keys()
+            .chain(tokens.refresh.keys())
+            .cloned()
+            .collect()
+    }
+
     /// The account behind a live access token, or why it is not live.
     pub fn validate_access_token(&self, token: &str) -> Result<String, &'static str> {
         let tokens = self.lock();

@@ -132,6 +132,7 @@ pub fn router(state: AppState) -> Router {
             post(admin::expire_tokens),
         )
         .route("/__admin/oauth/revoke", post(admin::revoke))
+        .route("/__admin/oauth/issued", get(admin::issued_tokens))
         .fallback(|| async { (StatusCode::NOT_FOUND, "Not Found").into_response() })
         .with_state(state)
 }

@@ -53,6 +53,10 @@ pub enum Error {
     Timeout { message: String },
     #[error("Network error: {message}. Check connectivity to the Confluence site.")]
     Network { message: String },
+    /// The credential's owner must authorize again (an OAuth session was revoked or expired):
+    /// the provider knows, so no request was sent.
+    #[error("Needs consent again: {message}.")]
+    Reconnect { message: String },
 }
 
 fn forbidden_hint(scope: Option<&str>) -> String {

@@ -153,7 +153,7 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let loaded = gateway::config::from_str(CONFIG, std::path::Path::new("bench.toml")).unwrap();
     let catalog = Arc::new(gateway::tools::catalog::Catalog::build().unwrap());
-    let rt = Arc::new(Runtime::build(loaded.clone(), catalog, &[], dir.path()).unwrap());
+    let rt = Arc::new(Runtime::build(loaded.clone(), catalog, &[], dir.path(), None).unwrap());
     let store = gateway::store::Store::open(dir.path()).await.unwrap();
     let mut audit = loaded.config.audit.clone();
     if std::env::args().any(|a| a == "--fail-open") {

@@ -385,6 +385,7 @@ async fn run(args: Args) {
         emulator_listen: "127.0.0.1:0".parse().unwrap(),
         token_ttl_secs: 3600,
         calls_per_second: 0.0,
+        oauth: false,
     })
     .await
     .expect("demo starts");

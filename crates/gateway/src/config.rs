@@ -16,12 +16,14 @@ use toml::Spanned;
 mod audit;
 mod reference;
 mod validate;
+mod vault;
 pub use audit::{
     AuditConfig, AuditMode, LogFormat, ObservabilityConfig, SinkConfig, SinkKind, SyslogTransport,
 };
 pub use reference::reference_markdown;
 use validate::validate;
 pub use validate::{agent_problem, selector_is_known};
+pub use vault::{OAuthAppConfig, VaultConfig, default_scopes};
 
 /// The whole file.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -93,6 +95,12 @@ pub struct Config {
     /// Prometheus metrics, health endpoints and the log format.
     #[serde(default)]
     pub observability: ObservabilityConfig,
+    /// The Atlassian OAuth app that `oauth` connections authorize through.
+    #[serde(default)]
+    pub oauth: Option<OAuthAppConfig>,
+    /// The token vault: master key source and refresh timing.
+    #[serde(default)]
+    pub vault: VaultConfig,
 }
 
 /// Size caps of the attachment tools. What `read_attachment` extracts is bounded further by
@@ -214,15 +222,22 @@ pub struct ConnectionConfig {
     pub name: String,
     /// The site, e.g. `https://acme.atlassian.net` (the `/wiki` suffix is optional).
     pub site_url: String,
-    /// How the gateway authenticates. Only `api_token` for now (Basic email:token).
+    /// How the gateway authenticates: `api_token` (Basic email:token, a service identity),
+    /// `oauth` (a user's OAuth 3LO session, kept in the vault and refreshed; connect it with
+    /// `confluence-gateway connect --user USER`) or `access_token` (a Bearer token managed by
+    /// the caller, never refreshed; `site_url` is then the wiki base URL it works against).
     #[serde(default)]
     pub auth: ConnectionAuth,
     /// Atlassian account email for `api_token`.
+    #[serde(default)]
     pub email: String,
-    /// The API token itself. Prefer `token_env`.
+    /// `oauth`: the user this connection acts for (what `connect --user` names).
+    #[serde(default)]
+    pub user: Option<String>,
+    /// The API token (`api_token`) or access token (`access_token`). Prefer `token_env`.
     #[serde(default)]
     pub token: Option<String>,
-    /// Environment variable holding the API token (wins over `token`).
+    /// Environment variable holding the token (wins over `token`).
     #[serde(default)]
     pub token_env: Option<String>,
     /// The gateway's own request budget towards this site, so it slows down before Atlassian
@@ -256,6 +271,10 @@ pub enum ConnectionAuth {
     /// Basic `email:api-token` to `{site_url}/wiki`.
     #[default]
     ApiToken,
+    /// A user's OAuth 2.0 (3LO) session, owned and refreshed by the gateway.
+    Oauth,
+    /// A caller-managed Bearer token (no refresh).
+    AccessToken,
 }
 
 /// `[[servers]]`: one virtual MCP server.

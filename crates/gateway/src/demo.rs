@@ -21,6 +21,9 @@ pub struct DemoOptions {
     pub token_ttl_secs: u64,
     /// Per-agent call rate limit (`[rate_limit] calls_per_second`; 0 disables it).
     pub calls_per_second: f64,
+    /// Connect the demo users through the emulator's OAuth server (auto-consent) instead of
+    /// API tokens, so calls go through the vault's refresh path.
+    pub oauth: bool,
 }
 
 /// Everything a user (or a test) needs to connect.
@@ -86,6 +89,8 @@ pub enum DemoError {
     DataDir(std::io::Error),
     #[error("{0}")]
     Store(#[from] crate::store::StoreError),
+    #[error("{0}")]
+    OAuth(String),
 }
 
 struct AgentPlan {
@@ -134,6 +139,52 @@ const AGENTS: &[AgentPlan] = &[
 
 const CONNECTIONS: &[(&str, &str)] = &[("alice", "alice@example.com"), ("bob", "bob@example.com")];
 
+/// Connects `conn` through the emulator's OAuth server, consenting as `email` on the user's
+/// behalf (the emulator's `auto_consent`), exactly as `/oauth/callback` would complete it.
+async fn auto_consent(
+    vault: &crate::vault::Vault,
+    connections: &[crate::config::ConnectionConfig],
+    conn: &crate::config::ConnectionConfig,
+    email: &str,
+    addr: SocketAddr,
+) -> Result<(), DemoError> {
+    let fail = |e: String| DemoError::OAuth(format!("connecting {}: {e}", conn.name));
+    let redirect = format!("http://{addr}/oauth/callback");
+    let url = crate::vault::connect::start(vault, conn, &redirect)
+        .await
+        .map_err(|e| fail(e.to_string()))?;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| fail(e.to_string()))?;
+    let answer = http
+        .get(format!("{url}&auto_consent={email}"))
+        .send()
+        .await
+        .map_err(|e| fail(e.to_string()))?;
+    let location = answer
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .ok_or_else(|| {
+            fail(format!(
+                "the emulator answered {} without a redirect",
+                answer.status()
+            ))
+        })?;
+    let back = url::Url::parse(location).map_err(|e| fail(e.to_string()))?;
+    let param = |name: &str| {
+        back.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+            .ok_or_else(|| fail(format!("no {name} in the redirect")))
+    };
+    crate::vault::connect::complete(vault, connections, &param("state")?, &param("code")?)
+        .await
+        .map_err(|e| fail(e.to_string()))?;
+    Ok(())
+}
+
 /// Starts the emulator and the gateway.
 pub async fn start(options: &DemoOptions) -> Result<Demo, DemoError> {
     let emulator = confluence_emulator::start(confluence_emulator::EmulatorConfig {
@@ -180,11 +231,42 @@ pub async fn start(options: &DemoOptions) -> Result<Demo, DemoError> {
             .iter()
             .find(|u| u.email == *email)
             .ok_or(DemoError::NoUser(email))?;
+        let credential = if options.oauth {
+            format!("auth = \"oauth\"\nuser = \"{name}\"\n")
+        } else {
+            format!("email = \"{email}\"\ntoken = \"{}\"\n", user.api_token)
+        };
         toml.push_str(&format!(
-            "[[connections]]\nname = \"{name}\"\nsite_url = \"{}\"\nemail = \"{email}\"\ntoken = \"{}\"\n\
+            "[[connections]]\nname = \"{name}\"\nsite_url = \"{}\"\n{credential}\
              # The emulator has no rate limit in the demo, so neither does the gateway's budget.\n\
              requests_per_second = 0\nmax_concurrent = 64\n\n",
-            emulator.info.site_url, user.api_token
+            emulator.info.site_url
+        ));
+    }
+    if options.oauth {
+        let key_file = data_dir.path().join("master.key");
+        std::fs::write(
+            &key_file,
+            format!(
+                "{}\n",
+                crate::vault::MasterKey::generate().encoded().as_str()
+            ),
+        )
+        .map_err(DemoError::DataDir)?;
+        let info = &emulator.info;
+        toml.push_str(&format!(
+            "[oauth]\nclient_id = \"{}\"\nclient_secret = \"{}\"\nauthorize_url = \"{}\"\n\
+             token_url = \"{}\"\naccessible_resources_url = \"{}\"\napi_gateway_url = \"{}\"\n\
+             redirect_uri = \"http://{addr}/oauth/callback\"\n\
+             scopes = [\"read:confluence-content.all\", \"write:confluence-content\", \"offline_access\"]\n\n\
+             [vault]\nkey_file = {}\n\n",
+            info.client_id,
+            info.client_secret,
+            info.authorize_url,
+            info.token_url,
+            info.accessible_resources_url,
+            info.site_url,
+            toml::Value::from(key_file.display().to_string()),
         ));
     }
     toml.push_str(
@@ -217,6 +299,24 @@ pub async fn start(options: &DemoOptions) -> Result<Demo, DemoError> {
     let loaded = crate::config::from_str(&toml, std::path::Path::new("<demo>"))?;
     let store = crate::store::Store::open(&loaded.data_dir()).await?;
     let gateway = Gateway::open(loaded, store).await?;
+    if options.oauth {
+        let rt = gateway.runtime();
+        let connections: Vec<_> = rt
+            .loaded
+            .config
+            .connections
+            .iter()
+            .map(|c| c.get_ref().clone())
+            .collect();
+        for conn in &connections {
+            let email = CONNECTIONS
+                .iter()
+                .find(|(n, _)| *n == conn.name)
+                .map(|(_, e)| *e)
+                .unwrap_or_default();
+            auto_consent(&gateway.vault, &connections, conn, email, addr).await?;
+        }
+    }
     let serving = crate::mcp::http::bind(gateway.clone(), addr)
         .await
         .map_err(|source| DemoError::Bind { addr, source })?;

@@ -91,6 +91,7 @@ impl ToolError {
             ToolError::Timeout(_) => "timeout",
             ToolError::Confluence(e) => match e {
                 confluence::Error::Unauthorized { .. } => "upstream_unauthorized",
+                confluence::Error::Reconnect { .. } => "needs_reconsent",
                 confluence::Error::Forbidden { .. } => "upstream_forbidden",
                 confluence::Error::NotFound { .. } => "not_found",
                 confluence::Error::Conflict { .. } => "conflict",
@@ -115,6 +116,11 @@ impl ToolError {
                  The gateway's admin must renew it (new API token or sign-in); retrying will not help."
                     .to_owned()
             }
+            // The vault's own words: which connection, and the command that reconnects it.
+            ToolError::Confluence(confluence::Error::Reconnect { message }) => format!(
+                "Confluence access for this agent is paused: {message}. Retrying will not help \
+                 until then; tell the gateway's admin."
+            ),
             ToolError::Confluence(confluence::Error::Forbidden { .. }) => format!(
                 "{self} The gateway's connection lacks this permission in Confluence."
             ),

@@ -95,6 +95,12 @@ pub struct Metrics {
     pub audit_queue_capacity: AtomicI64,
     pub audit_last_id: AtomicI64,
     pub audit_pruned: AtomicU64,
+    /// OAuth sessions refreshed by this process (proactive, after a 401, keep-alive).
+    pub oauth_refreshes: AtomicU64,
+    /// OAuth refreshes that failed (invalid grant or transient).
+    pub oauth_refresh_failures: AtomicU64,
+    /// Connections whose users must consent again.
+    pub connections_needing_reconsent: AtomicI64,
     sinks: Mutex<BTreeMap<String, SinkState>>,
 }
 
@@ -217,7 +223,7 @@ impl Metrics {
             ),
             (
                 "cgw_audit_batches_total",
-                "Audit group commits.",
+                "Audit batches chained into the database (one transaction each).",
                 &self.audit_batches,
             ),
             (
@@ -232,8 +238,18 @@ impl Metrics {
             ),
             (
                 "cgw_audit_calls_refused_total",
-                "Calls refused because their audit event could not be stored (fail-closed mode).",
+                "Calls refused because their audit event could not be journaled or the database is too far behind (fail-closed mode).",
                 &self.audit_refused,
+            ),
+            (
+                "cgw_oauth_refreshes_total",
+                "OAuth sessions refreshed by this process (before expiry, after a 401, keep-alive).",
+                &self.oauth_refreshes,
+            ),
+            (
+                "cgw_oauth_refresh_failures_total",
+                "OAuth refreshes that failed (refused refresh tokens and transient errors).",
+                &self.oauth_refresh_failures,
             ),
             (
                 "cgw_audit_events_pruned_total",
@@ -247,8 +263,13 @@ impl Metrics {
         for (name, help, value) in [
             (
                 "cgw_audit_queue_depth",
-                "Audit events waiting for the writer.",
+                "Audit events journaled and not yet chained into the database.",
                 &self.audit_queue_depth,
+            ),
+            (
+                "cgw_connections_needing_reconsent",
+                "OAuth connections whose users must connect again (`confluence-gateway connect`).",
+                &self.connections_needing_reconsent,
             ),
             (
                 "cgw_audit_queue_capacity",

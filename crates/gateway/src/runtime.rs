@@ -19,7 +19,7 @@ use hmac::{KeyInit, Mac};
 
 use crate::agents::{AgentDirectory, AgentRegistry, KeyHasher};
 use crate::audit::Auditor;
-use crate::config::{AgentConfig, ConnectionConfig, Loaded, ServerConfig};
+use crate::config::{AgentConfig, ConnectionAuth, ConnectionConfig, Loaded, ServerConfig};
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimiter;
 use crate::redact::DlpStage;
@@ -74,6 +74,8 @@ pub enum BuildError {
     Store(#[from] StoreError),
     #[error("audit: {0}")]
     Audit(String),
+    #[error("{0}")]
+    Vault(String),
 }
 
 impl Runtime {
@@ -85,6 +87,7 @@ impl Runtime {
         catalog: Arc<Catalog>,
         stored: &[StoredAgent],
         store_path: &Path,
+        vault: Option<&Arc<crate::vault::Vault>>,
     ) -> Result<Runtime, BuildError> {
         let config = &loaded.config;
         let secret = key_secret(&config.security)?;
@@ -98,7 +101,7 @@ impl Runtime {
         let mut connections = HashMap::new();
         for conn in &config.connections {
             let conn = conn.get_ref();
-            connections.insert(conn.name.clone(), connect(conn)?);
+            connections.insert(conn.name.clone(), connect(conn, vault)?);
         }
         let dlp = DlpStage::new(&config.dlp, &config.dlp_profiles, derive_hash_key(&secret)?)?;
         Ok(Runtime {
@@ -230,24 +233,52 @@ fn derive_hash_key(secret: &str) -> Result<dlp::HashKey, BuildError> {
     Ok(dlp::HashKey::new(mac.finalize().into_bytes().to_vec())?)
 }
 
-/// The client (and resource cache) for one `[[connections]]` entry.
-pub fn connect(conn: &ConnectionConfig) -> Result<Connection, BuildError> {
+/// The client (and resource cache) for one `[[connections]]` entry. `oauth` connections take
+/// their session from `vault`.
+pub fn connect(
+    conn: &ConnectionConfig,
+    vault: Option<&Arc<crate::vault::Vault>>,
+) -> Result<Connection, BuildError> {
     let fail = |message: String| BuildError::Connection {
         name: conn.name.clone(),
         message,
     };
-    let token = match (&conn.token_env, &conn.token) {
+    let token = || match (&conn.token_env, &conn.token) {
         (Some(var), _) => std::env::var(var)
-            .map_err(|_| fail(format!("token_env names ${var}, which is not set")))?,
-        (None, Some(token)) => token.clone(),
-        (None, None) => return Err(fail("set token_env (or token)".to_owned())),
+            .map_err(|_| fail(format!("token_env names ${var}, which is not set"))),
+        (None, Some(token)) => Ok(token.clone()),
+        (None, None) => Err(fail("set token_env (or token)".to_owned())),
     };
-    let client = confluence::Client::new(
-        confluence::AuthMode::ApiToken {
+    let auth = match conn.auth {
+        ConnectionAuth::ApiToken => confluence::AuthMode::ApiToken {
             site_url: conn.site_url.clone(),
             email: conn.email.clone(),
-            token: confluence::Secret::new(token),
+            token: confluence::Secret::new(token()?),
         },
+        ConnectionAuth::AccessToken => confluence::AuthMode::AccessToken {
+            wiki_base_url: conn.site_url.clone(),
+            provider: Arc::new(confluence::StaticToken(confluence::Secret::new(token()?))),
+        },
+        ConnectionAuth::Oauth => {
+            let vault = vault.ok_or_else(|| {
+                fail("oauth connections are served by a running gateway (no vault here)".into())
+            })?;
+            let app = vault
+                .app
+                .as_ref()
+                .ok_or_else(|| fail("oauth connections need an [oauth] section".to_owned()))?;
+            let user = conn.user.as_deref().unwrap_or(&conn.name);
+            confluence::AuthMode::OAuth {
+                site_url: conn.site_url.clone(),
+                cloud_id: None,
+                gateway_url: app.config.api_gateway_url.clone(),
+                accessible_resources_url: app.config.accessible_resources_url.clone(),
+                provider: vault.session(&conn.name, user),
+            }
+        }
+    };
+    let client = confluence::Client::new(
+        auth,
         confluence::ClientConfig {
             user_agent: concat!("confluence-gateway/", env!("CARGO_PKG_VERSION")).to_owned(),
             budget: confluence::BudgetConfig {
@@ -273,6 +304,8 @@ pub struct Gateway {
     /// The audit trail's writer (`[audit]` applies at start; a reload keeps it).
     pub auditor: Auditor,
     pub metrics: Arc<Metrics>,
+    /// The OAuth sessions of `oauth` connections (kept across reloads).
+    pub vault: Arc<crate::vault::Vault>,
     /// Audit sinks and retention, stopped with the gateway.
     background: Vec<tokio::task::JoinHandle<()>>,
     store: Store,
@@ -322,8 +355,19 @@ impl Gateway {
             audit.sinks.iter().map(|s| s.name.clone()).collect(),
             metrics.clone(),
         ));
-        let runtime = Runtime::build(loaded, catalog.clone(), &stored, store.path())?;
+        let base_dir = loaded
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let vault =
+            crate::vault::Vault::open(&loaded.config, &base_dir, store.clone(), metrics.clone())
+                .map_err(|e| BuildError::Vault(e.to_string()))?;
+        vault.update_reconsent_gauge().await;
+        vault.spawn_keepalive();
+        let runtime = Runtime::build(loaded, catalog.clone(), &stored, store.path(), Some(&vault))?;
         Ok(Arc::new(Gateway {
+            vault,
             current: RwLock::new(Arc::new(runtime)),
             limiter,
             catalog,
@@ -372,7 +416,13 @@ impl Gateway {
         let mut sync = self.sync.lock().await;
         let version = self.store.agents_version().await?;
         let stored = self.store.list_agents().await?;
-        let runtime = Runtime::build(loaded, self.catalog.clone(), &stored, self.store.path())?;
+        let runtime = Runtime::build(
+            loaded,
+            self.catalog.clone(),
+            &stored,
+            self.store.path(),
+            Some(&self.vault),
+        )?;
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(runtime);
         *sync = AgentSync {
             version,

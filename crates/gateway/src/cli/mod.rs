@@ -3,6 +3,7 @@
 
 mod admin;
 mod audit;
+mod connections;
 mod dlp;
 mod policy;
 mod serve;
@@ -63,6 +64,14 @@ enum Command {
     /// Access policy: explain a decision, check a policy file.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// Connect a user's Atlassian account (OAuth 3LO): prints the URL to consent at.
+    Connect(connections::ConnectArgs),
+    /// The Atlassian connections and their sessions in the token vault.
+    #[command(subcommand)]
+    Connections(connections::ConnectionsCommand),
+    /// The token vault's master keys.
+    #[command(subcommand)]
+    Keys(connections::KeysCommand),
     /// Print the version of this build.
     Version,
 }
@@ -92,6 +101,9 @@ pub fn run() -> ExitCode {
         Command::Dlp(command) => dlp::run(command),
         Command::Policy(command) => policy::run(command),
         Command::Audit(command) => audit::run(command),
+        Command::Connect(args) => connections::connect(&args),
+        Command::Connections(command) => connections::run(command),
+        Command::Keys(command) => connections::keys(command),
         Command::Version => {
             println!("confluence-gateway {}", env!("CARGO_PKG_VERSION"));
             Ok(Outcome::Clean)

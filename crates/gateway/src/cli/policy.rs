@@ -132,7 +132,7 @@ fn explain(args: &ExplainArgs) -> anyhow::Result<Outcome> {
             .map(|c| c.get_ref())
             .find(|c| c.name == agent.connection)
             .ok_or_else(|| anyhow!("the agent's connection '{}' is not configured", agent.connection))?;
-        let connection = gateway::runtime::connect(conn)?;
+        let connection = gateway::runtime::connect(conn, None)?;
         let cache: Arc<ResourceCache> = connection.resources.clone();
         println!(
             "agent {} (roles: {}), tool {} (toolset {}, action {})",

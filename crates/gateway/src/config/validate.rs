@@ -132,8 +132,27 @@ pub(super) fn validate(loaded: &Loaded, text: &str) -> Result<(), ConfigError> {
         if url::Url::parse(&conn.get_ref().site_url).is_err() {
             return Err(check.err(format!("{key}.site_url"), span, "not a URL".into()));
         }
-        if conn.get_ref().token.is_none() && conn.get_ref().token_env.is_none() {
-            return Err(check.err(key, span, "set `token_env` (or `token`)".into()));
+        let entry = conn.get_ref();
+        match entry.auth {
+            crate::config::ConnectionAuth::ApiToken
+            | crate::config::ConnectionAuth::AccessToken
+                if entry.token.is_none() && entry.token_env.is_none() =>
+            {
+                return Err(check.err(key, span, "set `token_env` (or `token`)".into()));
+            }
+            crate::config::ConnectionAuth::ApiToken if entry.email.is_empty() => {
+                return Err(check.err(key, span, "`api_token` needs `email`".into()));
+            }
+            crate::config::ConnectionAuth::Oauth if c.oauth.is_none() => {
+                return Err(check.err(
+                    key,
+                    span,
+                    "`oauth` connections need an [oauth] section (the Atlassian OAuth app's \
+                     client id and secret)"
+                        .into(),
+                ));
+            }
+            _ => {}
         }
     }
     if let Some(roles) = &c.roles {

@@ -43,6 +43,9 @@ async fn front_door(State(gateway): State<Arc<Gateway>>, mut req: Request) -> Re
     {
         return response;
     }
+    if req.method() == axum::http::Method::GET && req.uri().path() == "/oauth/callback" {
+        return oauth_callback(&gateway, &rt, req.uri().query().unwrap_or_default()).await;
+    }
     let Some(server) = rt.server_by_path(req.uri().path()).cloned() else {
         return json_error(
             StatusCode::NOT_FOUND,
@@ -109,6 +112,40 @@ async fn operations(
                 .into_response(),
         ),
         _ => None,
+    }
+}
+
+/// Where Atlassian sends the user back after consent (`confluence-gateway connect`): completes
+/// the authorization and says so in plain text; errors say what to do, never carry tokens.
+async fn oauth_callback(gateway: &Gateway, rt: &crate::runtime::Runtime, query: &str) -> Response {
+    let params: std::collections::HashMap<String, String> =
+        url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+    if let Some(error) = params.get("error") {
+        return (
+            StatusCode::BAD_REQUEST,
+            format!("Atlassian did not authorize the connection ({error}); run `confluence-gateway connect` again."),
+        )
+            .into_response();
+    }
+    let (Some(state), Some(code)) = (params.get("state"), params.get("code")) else {
+        return (StatusCode::BAD_REQUEST, "missing code or state").into_response();
+    };
+    let connections: Vec<_> = rt
+        .loaded
+        .config
+        .connections
+        .iter()
+        .map(|c| c.get_ref().clone())
+        .collect();
+    match crate::vault::connect::complete(&gateway.vault, &connections, state, code).await {
+        Ok(name) => (
+            StatusCode::OK,
+            format!("Connected '{name}'. The gateway keeps this session alive; you can close this window."),
+        )
+            .into_response(),
+        Err(e) => (StatusCode::BAD_REQUEST, format!("Connecting failed: {e}")).into_response(),
     }
 }
 

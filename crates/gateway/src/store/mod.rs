@@ -18,6 +18,7 @@
 
 pub mod agents;
 pub mod audit;
+pub mod connections;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -30,6 +31,7 @@ use sqlx::sqlite::{
 
 pub use agents::{ImportReport, StoredAgent};
 pub use audit::{AuditAppender, AuditFilter, AuditRow, Checkpoint};
+pub use connections::{PendingAuthorization, TokenRow};
 
 /// The database file inside the data directory.
 pub const DATABASE_FILE: &str = "gateway.db";

@@ -154,6 +154,7 @@ pub async fn demo_in_process() -> gateway::demo::Demo {
         emulator_listen: "127.0.0.1:0".parse().unwrap(),
         token_ttl_secs: 3600,
         calls_per_second: 100.0,
+        oauth: false,
     })
     .await
     .expect("demo starts")
