@@ -250,3 +250,185 @@ async fn a_revoked_session_says_how_to_reconnect_and_is_listed_as_needing_consen
     let alice = out.lines().find(|l| l.starts_with("alice ")).unwrap();
     assert!(alice.contains("connected"), "{out}");
 }
+
+/// Two `serve` processes on one data directory (database and key file), both calling through
+/// the same two OAuth connections, while `keys rotate` re-seals every token midway.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_sharing_one_database_never_send_a_refresh_token_twice_and_keys_rotate_while_they_serve()
+ {
+    use gateway::agents::{KeyHasher, generate_key};
+    confluence::install_crypto_provider();
+    let emulator = confluence_emulator::start(confluence_emulator::EmulatorConfig {
+        seed: confluence_emulator::SeedKind::Demo,
+        rate_limit_rps: 0.0,
+        token_ttl_secs: TOKEN_TTL,
+        ..confluence_emulator::EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    let e = &emulator.info;
+    let scratch = Scratch::new("oauth-two");
+    let key_file = scratch.0.join("master.key");
+    let first_key = gateway::vault::MasterKey::generate();
+    std::fs::write(&key_file, format!("{}\n", first_key.encoded().as_str())).unwrap();
+    let secret = generate_key();
+    let hasher = KeyHasher::new(secret.as_bytes());
+    let mut text = format!(
+        "data_dir = \"data\"\n\n[listen]\naddress = \"127.0.0.1:0\"\n\n\
+         [security]\nkey_secret = \"{secret}\"\n\n[rate_limit]\ncalls_per_second = 0\n\n\
+         [vault]\nkey_file = \"master.key\"\n\n\
+         [oauth]\nclient_id = \"{}\"\nclient_secret = \"{}\"\nauthorize_url = \"{}\"\n\
+         token_url = \"{}\"\naccessible_resources_url = \"{}\"\napi_gateway_url = \"{}\"\n\
+         scopes = [\"read:confluence-content.all\", \"offline_access\"]\n\n\
+         [[servers]]\nname = \"readonly\"\npath = \"/mcp/readonly\"\ntoolsets = [\"*:read\"]\nagents = [\"*\"]\n\n\
+         [[policy.rules]]\nid = \"readers\"\neffect = \"allow\"\nroles = [\"reader\"]\ntoolsets = [\"*:read\"]\n\n",
+        e.client_id,
+        e.client_secret,
+        e.authorize_url,
+        e.token_url,
+        e.accessible_resources_url,
+        e.site_url
+    );
+    for user in ["alice", "bob"] {
+        text.push_str(&format!(
+            "[[connections]]\nname = \"{user}\"\nsite_url = \"{}\"\nauth = \"oauth\"\nuser = \"{user}\"\n\
+             requests_per_second = 0\nmax_concurrent = 64\n\n",
+            e.site_url
+        ));
+    }
+    let mut keys = Vec::new();
+    for i in 0..4 {
+        let key = generate_key();
+        text.push_str(&format!(
+            "[[agents]]\nname = \"agent-{i}\"\nroles = [\"reader\"]\nconnection = \"{}\"\nkey_hash = \"{}\"\n\n",
+            ["alice", "bob"][i % 2],
+            hasher.hash(&key)
+        ));
+        keys.push(key);
+    }
+    let config = scratch.0.join("gateway.toml");
+    std::fs::write(&config, &text).unwrap();
+    let config = config.to_str().unwrap().to_owned();
+    let a = common::binary::serve(&config, &[]);
+    let b = common::binary::serve(&config, &[]);
+
+    // Connect both users the way an admin does: `connect` prints the URL, the user consents
+    // (the emulator's auto-consent), Atlassian redirects to process A's /oauth/callback.
+    let connect_config = scratch.0.join("connect.toml");
+    std::fs::write(
+        &connect_config,
+        text.replace(
+            "scopes = [",
+            &format!("redirect_uri = \"{}/oauth/callback\"\nscopes = [", a.base),
+        ),
+    )
+    .unwrap();
+    let browser = http();
+    for (user, email) in [("alice", "alice@example.com"), ("bob", "bob@example.com")] {
+        let (ok, out, err) = common::binary::run(&[
+            "connect",
+            "--user",
+            user,
+            "--config",
+            connect_config.to_str().unwrap(),
+        ]);
+        assert!(ok, "{err}");
+        let url = out.lines().rev().find(|l| l.starts_with("http")).unwrap();
+        let consent = browser
+            .get(format!("{url}&auto_consent={email}"))
+            .send()
+            .await
+            .unwrap();
+        let callback = consent.headers()["location"].to_str().unwrap().to_owned();
+        assert!(callback.starts_with(&a.base), "{callback}");
+        let done = browser.get(&callback).send().await.unwrap();
+        assert_eq!(done.status(), 200);
+        assert!(
+            done.text()
+                .await
+                .unwrap()
+                .contains(&format!("Connected '{user}'"))
+        );
+    }
+
+    let urls = [
+        format!("{}/mcp/readonly", a.base),
+        format!("{}/mcp/readonly", b.base),
+    ];
+    let duration = soak();
+    let rotate_config = config.clone();
+    let rotation = tokio::spawn(async move {
+        tokio::time::sleep(duration / 2).await;
+        tokio::task::spawn_blocking(move || {
+            common::binary::run(&["keys", "rotate", "--config", &rotate_config])
+        })
+        .await
+        .unwrap()
+    });
+    let started = Instant::now();
+    let (calls, failed, samples) = load(&urls, &keys, 64, duration).await;
+    let elapsed = started.elapsed().as_secs_f64();
+    let (rotated, out, err) = rotation.await.unwrap();
+    assert!(rotated, "keys rotate: {err}");
+    assert!(out.contains("re-sealed 4 secrets"), "{out}");
+
+    let stats: Value = http()
+        .get(format!("{}/stats", e.admin_url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let stats = &stats["oauth"];
+    let store = gateway::store::Store::open(&scratch.0.join("data"))
+        .await
+        .unwrap();
+    let rows = store.token_rows().await.unwrap();
+    let refreshes: Vec<(String, i64)> = rows
+        .iter()
+        .map(|r| (r.connection.clone(), r.refreshes))
+        .collect();
+    println!(
+        "two processes: {elapsed:.0} s, 64 callers, {calls} calls, {failed} failed; refreshes per \
+         connection {refreshes:?} (duration / lifetime = {:.1}); emulator: {stats}",
+        elapsed / TOKEN_TTL as f64
+    );
+    assert_eq!(failed, 0, "failed calls: {samples:?}");
+    assert_eq!(stats["reuse_detected"], 0, "{stats}");
+    assert_eq!(stats["revocations"], 0, "{stats}");
+    assert_eq!(stats["invalid_grants"], 0, "{stats}");
+    let lifetimes = elapsed / TOKEN_TTL as f64;
+    for (connection, n) in &refreshes {
+        let n = *n as f64;
+        assert!(
+            n >= lifetimes * 0.8 - 1.0 && n <= lifetimes * 1.25 + 2.0,
+            "{connection}: {n} refreshes in {elapsed:.0} s by two processes"
+        );
+    }
+    // Everything is sealed under the new key (the last line of the key file).
+    let key_text = std::fs::read_to_string(&key_file).unwrap();
+    let newest = gateway::vault::MasterKey::parse(key_text.lines().last().unwrap()).unwrap();
+    assert_ne!(newest.id(), first_key.id());
+    assert!(rows.iter().all(|r| r.key_id == newest.id()), "{rows:?}");
+    // No token in plain text in the shared database.
+    let issued: Value = http()
+        .get(format!("{}/oauth/issued", e.admin_url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for entry in std::fs::read_dir(scratch.0.join("data")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let bytes = std::fs::read(&path).unwrap();
+            for token in issued["tokens"].as_array().unwrap() {
+                let token = token.as_str().unwrap();
+                assert!(memchr::memmem::find(&bytes, token.as_bytes()).is_none());
+            }
+        }
+    }
+    drop((a, b));
+}

@@ -251,7 +251,13 @@ impl Store {
         &self,
         mut reseal: impl FnMut(&str, &str, &str) -> Result<(String, String), String>,
     ) -> Result<usize, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(|e| self.error(&e))?;
+        // IMMEDIATE: take the write lock before reading, so a gateway refreshing meanwhile
+        // waits instead of making this transaction's later writes fail.
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|e| self.error(&e))?;
         let rows = sqlx::query(
             "SELECT connection, key_id, access_token, refresh_token FROM connection_tokens \
              WHERE tenant_id = $1",
