@@ -249,6 +249,22 @@ async fn a_revoked_session_says_how_to_reconnect_and_is_listed_as_needing_consen
     assert!(bob.contains("needs_reconsent"), "{out}");
     let alice = out.lines().find(|l| l.starts_with("alice ")).unwrap();
     assert!(alice.contains("connected"), "{out}");
+    let config = config.to_str().unwrap();
+    let (ok, shown, err) = common::binary::run(&["connections", "show", "bob", "--config", config]);
+    assert!(ok, "{err}");
+    assert!(
+        shown.contains("state: needs_reconsent") && shown.contains("sealed under key"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("emu-at-") && !shown.contains("emu-rt-"),
+        "no token is shown"
+    );
+    let (ok, tested, err) =
+        common::binary::run(&["connections", "test", "alice", "--config", config]);
+    assert!(ok && tested.contains("alice: works"), "{tested}{err}");
+    let (ok, _, err) = common::binary::run(&["connections", "test", "bob", "--config", config]);
+    assert!(!ok && err.contains("connect --user bob"), "{err}");
 }
 
 /// Two `serve` processes on one data directory (database and key file), both calling through
