@@ -267,8 +267,8 @@ async fn a_revoked_session_says_how_to_reconnect_and_is_listed_as_needing_consen
     assert!(!ok && err.contains("connect --user bob"), "{err}");
 }
 
-/// Two `serve` processes on one data directory (database and key file), both calling through
-/// the same two OAuth connections, while `keys rotate` re-seals every token midway.
+/// Two `serve` processes on one data directory (database and key file); 64 agents call through
+/// both, over the same two OAuth connections, while `keys rotate` re-seals every token midway.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_sharing_one_database_never_send_a_refresh_token_twice_and_keys_rotate_while_they_serve()
  {
@@ -312,8 +312,9 @@ async fn two_processes_sharing_one_database_never_send_a_refresh_token_twice_and
             e.site_url
         ));
     }
+    // 64 agents, half acting through each connection.
     let mut keys = Vec::new();
-    for i in 0..4 {
+    for i in 0..64 {
         let key = generate_key();
         text.push_str(&format!(
             "[[agents]]\nname = \"agent-{i}\"\nroles = [\"reader\"]\nconnection = \"{}\"\nkey_hash = \"{}\"\n\n",
