@@ -171,9 +171,9 @@ pub async fn authenticate_oauth(
         .get::<OriginalUri>()
         .map(|u| u.path().to_owned())
         .unwrap_or_default();
-    if v1_content_removed_for_oauth(&crate::pagination::site_relative_path(
-        &original_path.parse().unwrap_or_default(),
-    )) {
+    if crate::pagination::site_relative_path(&original_path.parse().unwrap_or_default())
+        .starts_with("/wiki/rest/api/content")
+    {
         return ApiError::new(
             Flavor::V1,
             StatusCode::GONE,
@@ -186,20 +186,4 @@ pub async fn authenticate_oauth(
         style: ApiStyle::OAuth { cloud_id },
     });
     next.run(req).await
-}
-
-/// Whether a v1 path is one Atlassian removed for OAuth apps: content endpoints with a REST v2
-/// equivalent. Restrictions, label writes and attachment uploads have none and stay.
-fn v1_content_removed_for_oauth(path: &str) -> bool {
-    let Some(rest) = path.strip_prefix("/wiki/rest/api/content") else {
-        return false;
-    };
-    let mut segments = rest.trim_start_matches('/').split('/');
-    let _id = segments.next();
-    let kept = match segments.next() {
-        Some("restriction" | "label") => true,
-        Some("child") => segments.next() == Some("attachment"),
-        _ => false,
-    };
-    !kept
 }

@@ -43,11 +43,10 @@ pub struct DemoArgs {
     /// OAuth access-token lifetime in the emulator, in seconds.
     #[arg(long, default_value_t = 3600, value_name = "SECS")]
     token_ttl: u64,
-    /// Connect the demo users with API tokens instead of through the emulator's OAuth server
-    /// (by default they consent automatically, and calls go through the token vault and its
-    /// refreshes; see --token-ttl).
+    /// Connect the demo users through the emulator's OAuth server (auto-consent) instead of
+    /// API tokens: calls then go through the token vault and its refreshes (see --token-ttl).
     #[arg(long)]
-    api_tokens: bool,
+    oauth: bool,
     #[command(flatten)]
     log: LogArgs,
 }
@@ -190,7 +189,7 @@ pub fn demo(args: &DemoArgs) -> anyhow::Result<Outcome> {
             emulator_listen: args.emulator_listen,
             token_ttl_secs: args.token_ttl,
             calls_per_second: 100.0,
-            oauth: !args.api_tokens,
+            oauth: args.oauth,
         })
         .await?;
         if let Some(path) = &args.info_json {
